@@ -1,0 +1,122 @@
+//! Running the rules over one file, and applying fixes to a fixed point.
+
+use tree_sitter::Tree;
+
+use crate::diagnostic::Diagnostic;
+use crate::fix::{apply_edits, Applicability, Edit};
+use crate::model::{extract, FileModel};
+use crate::registry::all_rules;
+use crate::rules::Context;
+use crate::settings::Settings;
+use crate::span::{FileId, Span};
+use crate::syntax::{first_syntax_error, parse, SourceKind};
+
+/// What checking one file found.
+#[derive(Debug)]
+pub struct CheckResult {
+    pub model: FileModel,
+    /// Sorted by position, then rule name.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks one file.
+pub fn check(source: &str, kind: SourceKind, settings: &Settings) -> CheckResult {
+    let tree = parse(kind, source, None);
+    check_tree(source, &tree, settings)
+}
+
+/// Checks one file already parsed (the language server keeps its trees).
+pub fn check_tree(source: &str, tree: &Tree, settings: &Settings) -> CheckResult {
+    let model = extract(tree, source, FileId::MAIN);
+    let mut context = Context::new(&model, source, settings);
+    context.syntax_error = first_syntax_error(tree).map(|range| Span::new(FileId::MAIN, range.start, range.end));
+    for rule in all_rules() {
+        let Some(severity) = settings.severity_of(rule.meta.name, rule.meta.severity) else {
+            continue;
+        };
+        let before = context.len();
+        (rule.check)(&mut context);
+        context.set_severity_from(before, severity);
+    }
+    let mut diagnostics = context.into_diagnostics();
+    diagnostics.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
+    diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+    CheckResult { model, diagnostics }
+}
+
+/// The outcome of [`fix_all`].
+#[derive(Debug)]
+pub struct FixAllResult {
+    /// The fixed text (the original when nothing applied or a fix broke the syntax).
+    pub text: String,
+    /// How many fixes were applied, over all rounds.
+    pub applied: usize,
+    /// How many check-and-fix rounds ran.
+    pub rounds: usize,
+    /// False when the round limit was reached with fixes still applicable.
+    pub converged: bool,
+    /// True when the fixes would have produced text that no longer parses; then nothing
+    /// is applied.
+    pub rejected_syntax_error: bool,
+    /// The diagnostics of the final text.
+    pub remaining: Vec<Diagnostic>,
+}
+
+/// How many rounds [`fix_all`] runs before giving up on convergence.
+pub const MAX_FIX_ROUNDS: usize = 10;
+
+/// Applies every fix at least as trusted as `minimum` (in this file), re-checks, and
+/// repeats until nothing changes. Fixes are applied whole or not at all; a fix whose edits
+/// overlap an earlier one waits for the next round.
+pub fn fix_all(source: &str, kind: SourceKind, settings: &Settings, minimum: Applicability) -> FixAllResult {
+    let mut text = source.to_string();
+    let mut applied = 0;
+    let mut rounds = 0;
+    let converged = loop {
+        let result = check(&text, kind, settings);
+        if rounds == MAX_FIX_ROUNDS {
+            break false;
+        }
+        let mut accepted: Vec<&Edit> = Vec::new();
+        let mut n_fixes = 0;
+        for diagnostic in &result.diagnostics {
+            let Some(fix) = &diagnostic.fix else { continue };
+            if fix.applicability < minimum || fix.applicability == Applicability::DisplayOnly || fix.edits.is_empty() {
+                continue;
+            }
+            if fix.edits.iter().any(|edit| edit.span.file != FileId::MAIN) {
+                continue;
+            }
+            let overlaps = fix.edits.iter().any(|edit| accepted.iter().any(|taken| overlap(taken.span, edit.span)));
+            if overlaps {
+                continue;
+            }
+            accepted.extend(fix.edits.iter());
+            n_fixes += 1;
+        }
+        if n_fixes == 0 {
+            break true;
+        }
+        let (next, _) = apply_edits(&text, &accepted);
+        if next == text {
+            break true;
+        }
+        text = next;
+        applied += n_fixes;
+        rounds += 1;
+    };
+    let introduced_syntax_error = applied > 0
+        && parse(kind, &text, None).root_node().has_error()
+        && !parse(kind, source, None).root_node().has_error();
+    if introduced_syntax_error {
+        text = source.to_string();
+        applied = 0;
+    }
+    let remaining = check(&text, kind, settings).diagnostics;
+    FixAllResult { text, applied, rounds, converged, rejected_syntax_error: introduced_syntax_error, remaining }
+}
+
+/// Whether two edits touch: overlapping ranges, or two insertions at the same point.
+fn overlap(a: Span, b: Span) -> bool {
+    a.file == b.file && a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
+}

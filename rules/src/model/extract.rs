@@ -1,0 +1,345 @@
+//! From a tree-sitter tree to the [`FileModel`].
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tree_sitter::{Node, Tree};
+
+use super::auth::Authorization;
+use super::types::*;
+use super::{DefineData, FileModel, Schema};
+use crate::span::FileId;
+use crate::value::{Chain, Entry, Evaluator, ObjectValue, Value};
+
+/// Extracts every `a.schema({...})` and `defineData({...})` of a parsed file.
+pub fn extract(tree: &Tree, source: &str, file: FileId) -> FileModel {
+    let mut evaluator = Evaluator::new(tree, source, file);
+    let mut model = FileModel::default();
+    for node in outermost_calls(tree, source, &evaluator) {
+        match node {
+            Found::Schema(top) => {
+                if let Value::Chain(chain) = evaluator.eval(top) {
+                    if let Some(schema) = schema_from_chain(&chain, &evaluator.builder_names) {
+                        model.schemas.push(schema);
+                    }
+                }
+            }
+            Found::DefineData(call) => {
+                if let Some(define_data) = define_data(call, &mut evaluator) {
+                    model.define_data.push(define_data);
+                }
+            }
+        }
+    }
+    model.builder_names = evaluator.builder_names;
+    model
+}
+
+enum Found<'tree> {
+    /// The outermost expression of a chain that starts with `a.schema(`.
+    Schema(Node<'tree>),
+    /// A `defineData(...)` call.
+    DefineData(Node<'tree>),
+}
+
+/// Walks the whole tree once (iteratively) for `a.schema(` calls and `defineData(` calls.
+fn outermost_calls<'tree>(tree: &'tree Tree, source: &str, evaluator: &Evaluator<'_>) -> Vec<Found<'tree>> {
+    let mut found = Vec::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.kind() == "call_expression" {
+            if let Some(function) = node.child_by_field_name("function") {
+                match function.kind() {
+                    "member_expression" => {
+                        let object = function.child_by_field_name("object");
+                        let property = function.child_by_field_name("property");
+                        if let (Some(object), Some(property)) = (object, property) {
+                            if object.kind() == "identifier"
+                                && crate::syntax::node_text(property, source) == "schema"
+                                && evaluator.builder_names.contains(crate::syntax::node_text(object, source))
+                            {
+                                found.push(Found::Schema(chain_top(node)));
+                            }
+                        }
+                    }
+                    "identifier" if crate::syntax::node_text(function, source) == "defineData" => {
+                        found.push(Found::DefineData(node));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    found
+}
+
+/// Climbs from a call to the outermost expression of its chain
+/// (`a.schema({...})` -> `a.schema({...}).authorization(...)`).
+fn chain_top(mut node: Node<'_>) -> Node<'_> {
+    while let Some(parent) = node.parent() {
+        let continues = match parent.kind() {
+            "member_expression" | "subscript_expression" => parent.child_by_field_name("object") == Some(node),
+            "call_expression" => parent.child_by_field_name("function") == Some(node),
+            "non_null_expression" => true,
+            _ => false,
+        };
+        if !continues {
+            break;
+        }
+        node = parent;
+    }
+    node
+}
+
+fn schema_from_chain(chain: &Chain, builder_names: &FxHashSet<String>) -> Option<Schema> {
+    let head = chain.head()?;
+    if !chain.is_builder(builder_names) || head.name.value != "schema" {
+        return None;
+    }
+    let mut schema = Schema::new(chain.span, head.name.span);
+    schema.modifiers = chain.modifiers().to_vec();
+    if let Some(Value::Object(object)) = head.arg(0) {
+        schema.object_span = Some(object.span);
+        schema.complete = object.complete;
+        for entry in &object.entries {
+            schema.types.push(schema_type(entry, builder_names));
+        }
+    }
+    if let Some(call) = schema.modifiers.iter().rev().find(|call| call.name.value == "authorization") {
+        schema.authorization = Some(Authorization::from_call(call, builder_names));
+    }
+    schema.index_types();
+    Some(schema)
+}
+
+fn schema_type(entry: &Entry, builder_names: &FxHashSet<String>) -> SchemaType {
+    let kind = match &entry.value {
+        Value::Chain(chain) if chain.is_builder(builder_names) => {
+            let head = chain.head().map(|call| call.name.value.as_str()).unwrap_or("");
+            match head {
+                "model" => TypeKind::Model(model(chain, builder_names)),
+                "enum" => TypeKind::Enum(enum_def(chain)),
+                "customType" => TypeKind::CustomType(custom_type(chain, builder_names)),
+                _ => match OperationKind::from_builder(head) {
+                    Some(kind) => TypeKind::Operation(CustomOperation {
+                        kind,
+                        span: chain.span,
+                        chain: chain.clone(),
+                        authorization: chain
+                            .find("authorization")
+                            .map(|call| Authorization::from_call(call, builder_names)),
+                    }),
+                    None => TypeKind::Other(chain.clone()),
+                },
+            }
+        }
+        Value::Chain(chain) => TypeKind::Other(chain.clone()),
+        _ => TypeKind::Unknown,
+    };
+    SchemaType {
+        name: entry.key.clone(),
+        key_span: entry.key_span,
+        key_kind: entry.key_kind,
+        span: entry.span,
+        value_span: entry.value.span(),
+        kind,
+    }
+}
+
+fn model(chain: &Chain, builder_names: &FxHashSet<String>) -> Model {
+    let head = chain.head().expect("a model chain starts with `model`");
+    let (fields, fields_complete, fields_span) = fields_of(head.arg(0), builder_names);
+    let modifiers = chain.modifiers().to_vec();
+    let find = |name: &str| modifiers.iter().rev().find(|call| call.name.value == name);
+    let identifier = find("identifier").map(|call| {
+        let argument = call.arg(0).cloned();
+        IdentifierDecl {
+            span: call.span,
+            fields: argument.as_ref().and_then(Value::string_list),
+            is_array_value: matches!(argument, Some(Value::Array(_))),
+            argument,
+        }
+    });
+    let secondary_indexes = find("secondaryIndexes").map(|call| secondary_indexes(call));
+    let disable_operations = find("disableOperations").cloned();
+    let authorization = find("authorization").map(|call| Authorization::from_call(call, builder_names));
+    let by_name = index_fields(&fields);
+    Model {
+        span: chain.span,
+        call_name_span: head.name.span,
+        fields_span,
+        fields,
+        fields_complete,
+        identifier,
+        secondary_indexes,
+        disable_operations,
+        authorization,
+        modifiers,
+        by_name,
+    }
+}
+
+fn index_fields(fields: &[Field]) -> FxHashMap<String, usize> {
+    fields.iter().enumerate().map(|(index, field)| (field.name.clone(), index)).collect()
+}
+
+fn fields_of(
+    argument: Option<&Value>,
+    builder_names: &FxHashSet<String>,
+) -> (Vec<Field>, bool, Option<crate::span::Span>) {
+    let Some(Value::Object(ObjectValue { entries, complete, span })) = argument else {
+        return (Vec::new(), false, None);
+    };
+    let fields = entries.iter().map(|entry| field(entry, builder_names)).collect();
+    (fields, *complete, Some(*span))
+}
+
+fn field(entry: &Entry, builder_names: &FxHashSet<String>) -> Field {
+    let (kind, modifiers, chain) = match &entry.value {
+        Value::Chain(chain) if chain.is_builder(builder_names) && chain.head().is_some() => {
+            (field_kind(chain, builder_names), chain.modifiers().to_vec(), Some(chain.clone()))
+        }
+        Value::Chain(chain) => (FieldKind::Other(chain.clone()), Vec::new(), Some(chain.clone())),
+        _ => (FieldKind::Unknown, Vec::new(), None),
+    };
+    Field {
+        name: entry.key.clone(),
+        key_span: entry.key_span,
+        key_kind: entry.key_kind,
+        span: entry.span,
+        value_span: entry.value.span(),
+        kind,
+        modifiers,
+        chain,
+    }
+}
+
+fn field_kind(chain: &Chain, builder_names: &FxHashSet<String>) -> FieldKind {
+    let head = chain.head().expect("field chains have a head");
+    let name = head.name.value.as_str();
+    if head.args.is_none() {
+        return FieldKind::Other(chain.clone());
+    }
+    if let Some(scalar) = Scalar::from_builder(name) {
+        return FieldKind::Scalar(scalar);
+    }
+    if let Some(kind) = RelationKind::from_builder(name) {
+        let related_model = head.arg(0).and_then(Value::as_string).cloned();
+        let references = match head.arg(1) {
+            None => References::Missing,
+            Some(Value::String(single)) => References::Known {
+                fields: vec![single.clone()],
+                array: false,
+                span: single.span,
+            },
+            Some(value @ Value::Array(array)) => match value.string_list() {
+                Some(fields) => References::Known { fields, array: true, span: array.span },
+                None => References::Unknown,
+            },
+            Some(_) => References::Unknown,
+        };
+        return FieldKind::Relationship(Relationship {
+            kind,
+            related_model,
+            related_model_span: head.arg(0).map(Value::span),
+            references,
+            span: chain.span,
+            name_span: head.name.span,
+        });
+    }
+    match name {
+        "ref" => match head.arg(0).and_then(Value::as_string) {
+            Some(target) => FieldKind::Ref { target: target.clone() },
+            None => FieldKind::Unknown,
+        },
+        "enum" => FieldKind::InlineEnum(enum_def(chain)),
+        "customType" => FieldKind::InlineCustomType(custom_type(chain, builder_names)),
+        _ => FieldKind::Other(chain.clone()),
+    }
+}
+
+fn enum_def(chain: &Chain) -> EnumDef {
+    let head = chain.head().expect("an enum chain starts with `enum`");
+    let argument = head.arg(0);
+    EnumDef {
+        span: chain.span,
+        values: argument.and_then(Value::string_list),
+        values_span: argument.map(Value::span),
+        modifiers: chain.modifiers().to_vec(),
+    }
+}
+
+fn custom_type(chain: &Chain, builder_names: &FxHashSet<String>) -> CustomType {
+    let head = chain.head().expect("a custom type chain starts with `customType`");
+    let (fields, fields_complete, fields_span) = fields_of(head.arg(0), builder_names);
+    CustomType { span: chain.span, fields, fields_complete, fields_span, modifiers: chain.modifiers().to_vec() }
+}
+
+fn secondary_indexes(call: &crate::value::Call) -> SecondaryIndexes {
+    let mut result = SecondaryIndexes { span: call.span, indexes: Vec::new(), complete: false };
+    let Some(Value::Function(callback)) = call.arg(0) else {
+        return result;
+    };
+    let parameter = callback.params.first().map(|param| param.value.as_str());
+    let Value::Array(array) = callback.body.as_ref() else {
+        return result;
+    };
+    result.complete = array.complete;
+    for item in &array.items {
+        let Some(chain) = item.as_chain().filter(|chain| Some(chain.root.value.as_str()) == parameter) else {
+            result.complete = false;
+            continue;
+        };
+        let string_arg = |name: &str| chain.find(name).and_then(|call| call.arg(0)).and_then(Value::as_string).cloned();
+        result.indexes.push(IndexDef {
+            span: chain.span,
+            partition_key: chain
+                .root_args
+                .as_ref()
+                .and_then(|args| args.items.first())
+                .and_then(Value::as_string)
+                .cloned(),
+            sort_keys: chain.find("sortKeys").and_then(|call| call.arg(0)).and_then(Value::string_list),
+            name: string_arg("name"),
+            query_field: string_arg("queryField"),
+            chain: chain.clone(),
+        });
+    }
+    result
+}
+
+fn define_data<'tree>(call: Node<'tree>, evaluator: &mut Evaluator<'tree>) -> Option<DefineData> {
+    let function = call.child_by_field_name("function")?;
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let first = arguments.named_children(&mut cursor).find(|child| child.kind() != "comment");
+    let props = match first.map(|node| evaluator.eval(node)) {
+        Some(Value::Object(object)) => Some(object),
+        _ => None,
+    };
+    let schema = props
+        .as_ref()
+        .and_then(|props| props.get("schema"))
+        .and_then(|entry| entry.value.as_chain().cloned());
+    let authorization_modes = props
+        .as_ref()
+        .and_then(|props| props.get("authorizationModes"))
+        .map(|entry| entry.value.clone());
+    Some(DefineData {
+        span: evaluator.span(call),
+        name_span: evaluator.span(function),
+        props,
+        schema,
+        authorization_modes,
+    })
+}

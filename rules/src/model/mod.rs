@@ -1,0 +1,116 @@
+//! The schema model: what a file's `a.schema({...})` calls declare, with a byte span for
+//! everything. Built by [`extract`]; read by the rules.
+//!
+//! Anything the extractor could not see through is kept as "unknown" (`complete: false`,
+//! [`FieldKind::Unknown`], [`TypeKind::Unknown`]) so that rules needing the whole picture
+//! stay silent rather than guess.
+
+mod auth;
+mod extract;
+mod types;
+
+pub use auth::{Authorization, AuthRule, Operations};
+pub use extract::extract;
+pub use types::{
+    CustomOperation, CustomType, EnumDef, Field, FieldKind, IdentifierDecl, IndexDef, Model,
+    OperationKind, References, RelationKind, Relationship, Scalar, SchemaType, SecondaryIndexes,
+    TypeKind,
+};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::span::Span;
+use crate::value::{Call, Chain, ObjectValue, Value};
+
+/// Everything amplint understood of one file.
+#[derive(Clone, Debug, Default)]
+pub struct FileModel {
+    pub schemas: Vec<Schema>,
+    pub define_data: Vec<DefineData>,
+    /// Names standing for Amplify's builder `a` in this file.
+    pub builder_names: FxHashSet<String>,
+}
+
+/// One `a.schema({...})` with the calls chained to it.
+#[derive(Clone, Debug)]
+pub struct Schema {
+    /// The whole expression, `a.schema({...}).authorization(...)`.
+    pub span: Span,
+    /// The `schema` name in `a.schema(`.
+    pub name_span: Span,
+    /// The object literal of types, when the argument is one.
+    pub object_span: Option<Span>,
+    /// Types in source order; duplicates kept (JavaScript keeps the last).
+    pub types: Vec<SchemaType>,
+    /// False when some entry could not be read (a spread of an import, a computed key,
+    /// an argument that is not an object): then a name missing from `types` may still exist.
+    pub complete: bool,
+    /// Schema-level rules (`.authorization(...)` chained to `a.schema`).
+    pub authorization: Option<Authorization>,
+    /// Every call chained to `a.schema(...)`, in order.
+    pub modifiers: Vec<Call>,
+    by_name: FxHashMap<String, usize>,
+}
+
+impl Schema {
+    pub(crate) fn new(span: Span, name_span: Span) -> Schema {
+        Schema {
+            span,
+            name_span,
+            object_span: None,
+            types: Vec::new(),
+            complete: false,
+            authorization: None,
+            modifiers: Vec::new(),
+            by_name: FxHashMap::default(),
+        }
+    }
+
+    pub(crate) fn index_types(&mut self) {
+        self.by_name.clear();
+        for (index, schema_type) in self.types.iter().enumerate() {
+            // The last entry wins, as in JavaScript.
+            self.by_name.insert(schema_type.name.clone(), index);
+        }
+    }
+
+    /// The type registered under `name` (the last one when the key repeats).
+    pub fn get(&self, name: &str) -> Option<&SchemaType> {
+        self.by_name.get(name).map(|&index| &self.types[index])
+    }
+
+    pub fn model(&self, name: &str) -> Option<&Model> {
+        self.get(name).and_then(SchemaType::as_model)
+    }
+
+    /// The models in source order with their registered names.
+    pub fn models(&self) -> impl Iterator<Item = (&SchemaType, &Model)> {
+        self.types
+            .iter()
+            .filter_map(|schema_type| schema_type.as_model().map(|model| (schema_type, model)))
+    }
+
+    /// Type names, for did-you-mean suggestions.
+    pub fn type_names(&self) -> impl Iterator<Item = &str> {
+        self.types.iter().map(|schema_type| schema_type.name.as_str())
+    }
+
+    /// Whether every type name in the schema is known, so "X is not defined" can be said.
+    pub fn knows_all_types(&self) -> bool {
+        self.complete
+    }
+}
+
+/// `defineData({ schema, authorizationModes, ... })`.
+#[derive(Clone, Debug)]
+pub struct DefineData {
+    pub span: Span,
+    /// The `defineData` callee.
+    pub name_span: Span,
+    /// The argument object, when it is one.
+    pub props: Option<ObjectValue>,
+    /// The value passed as `schema`, when it is a chain (`a.schema(...)` or a constant of one).
+    pub schema: Option<Chain>,
+    /// The value passed as `authorizationModes`.
+    pub authorization_modes: Option<Value>,
+}

@@ -1,0 +1,73 @@
+//! The rules, one file each, grouped by the catalog's sections.
+
+pub(crate) mod authorization;
+pub(crate) mod enums;
+pub(crate) mod fields;
+pub(crate) mod identifiers;
+pub(crate) mod relationships;
+pub(crate) mod syntax_error;
+
+use std::sync::LazyLock;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{FileModel, Schema};
+use crate::registry::Rule;
+use crate::settings::Settings;
+use crate::span::Span;
+
+/// Every rule, in catalog order.
+pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    [
+        relationships::RULES,
+        identifiers::RULES,
+        enums::RULES,
+        authorization::RULES,
+        fields::RULES,
+        syntax_error::RULES,
+    ]
+    .concat()
+});
+
+/// What a rule's check function sees: the extracted model, the source text and the
+/// settings; and where it reports.
+pub struct Context<'a> {
+    pub file: &'a FileModel,
+    pub source: &'a str,
+    pub settings: &'a Settings,
+    pub(crate) syntax_error: Option<Span>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(file: &'a FileModel, source: &'a str, settings: &'a Settings) -> Context<'a> {
+        Context { file, source, settings, syntax_error: None, diagnostics: Vec::new() }
+    }
+
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub fn schemas(&self) -> &'a [Schema] {
+        &self.file.schemas
+    }
+
+    /// The source text of `span`.
+    pub fn text(&self, span: Span) -> &'a str {
+        self.source.get(span.range()).unwrap_or("")
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.diagnostics.len()
+    }
+
+    /// Sets the severity of the diagnostics reported since `start` (a configured override).
+    pub(crate) fn set_severity_from(&mut self, start: usize, severity: crate::diagnostic::Severity) {
+        for diagnostic in &mut self.diagnostics[start..] {
+            diagnostic.severity = severity;
+        }
+    }
+
+    pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}

@@ -1,0 +1,79 @@
+//! Parsing TypeScript and JavaScript with tree-sitter.
+
+use tree_sitter::{Language, Node, Parser, Tree};
+
+/// Which tree-sitter grammar reads a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// `.ts`, `.mts`, `.cts`, and JavaScript without JSX (`.js`, `.mjs`, `.cjs`):
+    /// the TypeScript grammar reads plain JavaScript too.
+    TypeScript,
+    /// `.tsx`, `.jsx`.
+    Tsx,
+}
+
+impl SourceKind {
+    /// The grammar for a file name, or `None` when amplint does not read that kind of file.
+    pub fn from_path(path: &str) -> Option<SourceKind> {
+        let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "ts" | "mts" | "cts" | "js" | "mjs" | "cjs" => Some(SourceKind::TypeScript),
+            "tsx" | "jsx" => Some(SourceKind::Tsx),
+            _ => None,
+        }
+    }
+
+    pub fn language(self) -> Language {
+        match self {
+            SourceKind::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            SourceKind::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        }
+    }
+}
+
+/// A parser for `kind`.
+pub fn parser(kind: SourceKind) -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&kind.language())
+        .expect("the bundled tree-sitter-typescript grammar matches the tree-sitter runtime");
+    parser
+}
+
+/// Parses `text` from scratch, or incrementally when `old_tree` (already edited with
+/// `Tree::edit`) is given.
+pub fn parse(kind: SourceKind, text: &str, old_tree: Option<&Tree>) -> Tree {
+    parser(kind)
+        .parse(text, old_tree)
+        .expect("tree-sitter returns a tree when no timeout or cancellation flag is set")
+}
+
+/// The text of `node`.
+pub fn node_text<'a>(node: Node<'_>, source: &'a str) -> &'a str {
+    source.get(node.byte_range()).unwrap_or("")
+}
+
+/// The first syntax error in the tree: an `ERROR` or missing node, with its byte range.
+pub fn first_syntax_error(tree: &Tree) -> Option<std::ops::Range<usize>> {
+    if !tree.root_node().has_error() {
+        return None;
+    }
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            return Some(node.byte_range());
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return Some(tree.root_node().byte_range());
+            }
+        }
+    }
+}

@@ -1,0 +1,763 @@
+//! A small evaluator from TypeScript expressions to [`Value`]s: literals, arrays, objects,
+//! builder chains (`a.string().required()`) and callbacks, with same-file constants
+//! resolved. Whatever it cannot see through becomes [`Value::Unknown`], so the rules can
+//! stay silent instead of guessing.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tree_sitter::{Node, Tree};
+
+use crate::span::{FileId, Span, Spanned};
+use crate::syntax::node_text;
+
+/// How deep the evaluator follows nested expressions before giving up (deeper input is
+/// [`Value::Unknown`]); keeps pathological nesting from exhausting the stack.
+const MAX_DEPTH: usize = 200;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    String(Spanned<String>),
+    Number { raw: String, span: Span },
+    Bool { value: bool, span: Span },
+    Null(Span),
+    Undefined(Span),
+    Array(ArrayValue),
+    Object(ObjectValue),
+    Chain(Chain),
+    Function(FunctionValue),
+    Unknown { span: Span, reason: Unknown },
+}
+
+/// Why a value could not be known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unknown {
+    /// Bound by an import from another module.
+    Imported { module: String },
+    /// A spread of something that is not a same-file object or array.
+    Spread,
+    /// A computed key or template string with substitutions.
+    Computed,
+    /// Any other expression (a function call, arithmetic, ...).
+    Expression,
+    /// A constant defined in terms of itself.
+    Cycle,
+    /// Nesting deeper than the evaluator follows.
+    TooDeep,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrayValue {
+    pub items: Vec<Value>,
+    /// False when a spread or hole could not be resolved.
+    pub complete: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectValue {
+    pub entries: Vec<Entry>,
+    /// False when a spread or computed key could not be resolved.
+    pub complete: bool,
+    pub span: Span,
+}
+
+impl ObjectValue {
+    /// The last entry named `key` (the one JavaScript keeps).
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().rev().find(|entry| entry.key == key)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    /// The key as written: an identifier, a quoted string (with its quotes), or a
+    /// computed key (with its brackets).
+    pub key_span: Span,
+    /// The key's name inside quotes or brackets-resolved text; equals `key_span` for a
+    /// plain identifier.
+    pub key_kind: KeyKind,
+    pub value: Value,
+    /// The whole `key: value` pair.
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    Identifier,
+    /// `'Post': ...`
+    Quoted,
+    /// `[MODELS.Post]: ...`
+    Computed,
+    /// `{ Post }`
+    Shorthand,
+    /// Brought in by `...spread`.
+    Spread,
+}
+
+/// `root.name(args).name(args)...`, e.g. `a.string().required()` or
+/// `allow.owner().to(['read'])` or `index('email').sortKeys(['createdAt'])`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chain {
+    pub root: Spanned<String>,
+    /// Arguments when the root itself is called (`index('email')`).
+    pub root_args: Option<Args>,
+    pub calls: Vec<Call>,
+    pub span: Span,
+}
+
+impl Chain {
+    /// The first call, e.g. `model` in `a.model({...}).identifier([...])`.
+    pub fn head(&self) -> Option<&Call> {
+        self.calls.first()
+    }
+
+    /// The calls after the head: the modifiers.
+    pub fn modifiers(&self) -> &[Call] {
+        self.calls.get(1..).unwrap_or(&[])
+    }
+
+    /// The last call named `name`.
+    pub fn find(&self, name: &str) -> Option<&Call> {
+        self.calls.iter().rev().find(|call| call.name.value == name)
+    }
+
+    pub fn is_builder(&self, builder_names: &FxHashSet<String>) -> bool {
+        builder_names.contains(&self.root.value)
+    }
+}
+
+/// One `.name(args)` link of a chain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub name: Spanned<String>,
+    /// `None` for a bare property access (`.allow`, or `.to` in `.to[...]`).
+    pub args: Option<Args>,
+    /// `Some` for an index access after the name (`.to['read']`).
+    pub index: Option<Box<Value>>,
+    /// From the name to the closing parenthesis or bracket.
+    pub span: Span,
+    /// From the end of what precedes the dot to the end of the call: deleting it removes
+    /// the call cleanly (`a.string()⟨.required()⟩`).
+    pub tail_span: Span,
+}
+
+impl Call {
+    /// The `n`th argument.
+    pub fn arg(&self, n: usize) -> Option<&Value> {
+        self.args.as_ref()?.items.get(n)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Args {
+    pub items: Vec<Value>,
+    /// Including the parentheses.
+    pub span: Span,
+    /// False when a spread argument could not be resolved.
+    pub complete: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionValue {
+    pub params: Vec<Spanned<String>>,
+    /// What the function returns: its expression body, or the first top-level `return`.
+    pub body: Box<Value>,
+    pub span: Span,
+}
+
+impl Value {
+    pub fn span(&self) -> Span {
+        match self {
+            Value::String(spanned) => spanned.span,
+            Value::Number { span, .. }
+            | Value::Bool { span, .. }
+            | Value::Null(span)
+            | Value::Undefined(span)
+            | Value::Unknown { span, .. } => *span,
+            Value::Array(array) => array.span,
+            Value::Object(object) => object.span,
+            Value::Chain(chain) => chain.span,
+            Value::Function(function) => function.span,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(spanned) => Some(&spanned.value),
+            _ => None,
+        }
+    }
+
+    pub fn as_string(&self) -> Option<&Spanned<String>> {
+        match self {
+            Value::String(spanned) => Some(spanned),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&ArrayValue> {
+        match self {
+            Value::Array(array) => Some(array),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&ObjectValue> {
+        match self {
+            Value::Object(object) => Some(object),
+            _ => None,
+        }
+    }
+
+    pub fn as_chain(&self) -> Option<&Chain> {
+        match self {
+            Value::Chain(chain) => Some(chain),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Value::Unknown { .. })
+    }
+
+    /// The strings of an array of string literals; `None` when it is not an array or any
+    /// item is not a known string.
+    pub fn string_list(&self) -> Option<Vec<Spanned<String>>> {
+        let array = self.as_array()?;
+        if !array.complete {
+            return None;
+        }
+        array.items.iter().map(|item| item.as_string().cloned()).collect()
+    }
+}
+
+/// What a top-level name in the file is bound to.
+#[derive(Clone, Copy, Debug)]
+enum Binding<'tree> {
+    /// `const NAME = <node>` (also `let`, `var`, `export const`).
+    Constant(Node<'tree>),
+    /// `import { NAME } from '<module>'` and friends; the node is the import's source.
+    Import(Node<'tree>),
+}
+
+/// Evaluates expressions of one parsed file.
+pub struct Evaluator<'a> {
+    source: &'a str,
+    file: FileId,
+    bindings: FxHashMap<&'a str, Binding<'a>>,
+    /// Names that stand for the Amplify builder `a` in this file.
+    pub builder_names: FxHashSet<String>,
+    /// Names bound by the enclosing callbacks being evaluated (e.g. `allow`): they are
+    /// chain roots, never constants.
+    parameters: Vec<String>,
+    resolving: FxHashSet<&'a str>,
+    depth: usize,
+}
+
+/// Modules that export Amplify's schema builder `a`.
+const BUILDER_MODULES: &[&str] = &["@aws-amplify/backend", "@aws-amplify/data-schema"];
+
+impl<'a> Evaluator<'a> {
+    pub fn new(tree: &'a Tree, source: &'a str, file: FileId) -> Evaluator<'a> {
+        let mut evaluator = Evaluator {
+            source,
+            file,
+            bindings: FxHashMap::default(),
+            builder_names: FxHashSet::default(),
+            parameters: Vec::new(),
+            resolving: FxHashSet::default(),
+            depth: 0,
+        };
+        evaluator.collect_bindings(tree.root_node());
+        if evaluator.builder_names.is_empty() {
+            evaluator.builder_names.insert("a".to_string());
+        }
+        evaluator
+    }
+
+    pub fn span(&self, node: Node<'_>) -> Span {
+        Span::new(self.file, node.start_byte(), node.end_byte())
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'a str {
+        node_text(node, self.source)
+    }
+
+    /// Whether `name` is a same-file constant.
+    pub fn is_constant(&self, name: &str) -> bool {
+        matches!(self.bindings.get(name), Some(Binding::Constant(_)))
+    }
+
+    fn collect_bindings(&mut self, program: Node<'a>) {
+        let mut cursor = program.walk();
+        for statement in program.named_children(&mut cursor) {
+            let declaration = match statement.kind() {
+                "export_statement" => match statement.child_by_field_name("declaration") {
+                    Some(declaration) => declaration,
+                    None => continue,
+                },
+                "import_statement" => {
+                    self.collect_import(statement);
+                    continue;
+                }
+                _ => statement,
+            };
+            if !matches!(declaration.kind(), "lexical_declaration" | "variable_declaration") {
+                continue;
+            }
+            let mut declarators = declaration.walk();
+            for declarator in declaration.named_children(&mut declarators) {
+                if declarator.kind() != "variable_declarator" {
+                    continue;
+                }
+                let (Some(name), Some(value)) = (
+                    declarator.child_by_field_name("name"),
+                    declarator.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                if name.kind() == "identifier" {
+                    self.bindings.insert(self.text(name), Binding::Constant(value));
+                }
+            }
+        }
+    }
+
+    fn collect_import(&mut self, statement: Node<'a>) {
+        let Some(source) = statement.child_by_field_name("source") else { return };
+        let module = unquote(self.text(source));
+        let from_builder_module = BUILDER_MODULES.contains(&module.as_str());
+        let mut stack = vec![statement];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "import_specifier" => {
+                    let imported = node.child_by_field_name("name").map(|name| self.text(name));
+                    let local = node.child_by_field_name("alias").map(|alias| self.text(alias));
+                    if let Some(local) = local.or(imported) {
+                        if from_builder_module && imported == Some("a") {
+                            self.builder_names.insert(local.to_string());
+                        } else {
+                            self.bindings.insert(local, Binding::Import(source));
+                        }
+                    }
+                }
+                "identifier" => {
+                    self.bindings.insert(self.text(node), Binding::Import(source));
+                }
+                "string" => {}
+                _ => {
+                    let mut cursor = node.walk();
+                    stack.extend(node.named_children(&mut cursor));
+                }
+            }
+        }
+    }
+
+    fn unknown(&self, node: Node<'_>, reason: Unknown) -> Value {
+        Value::Unknown { span: self.span(node), reason }
+    }
+
+    /// Evaluates an expression node.
+    pub fn eval(&mut self, node: Node<'a>) -> Value {
+        if self.depth >= MAX_DEPTH {
+            return self.unknown(node, Unknown::TooDeep);
+        }
+        self.depth += 1;
+        let value = self.eval_inner(node);
+        self.depth -= 1;
+        value
+    }
+
+    fn eval_inner(&mut self, node: Node<'a>) -> Value {
+        let span = self.span(node);
+        match node.kind() {
+            "string" => Value::String(Spanned::new(unquote(self.text(node)), span)),
+            "template_string" => {
+                let mut cursor = node.walk();
+                let has_substitution =
+                    node.named_children(&mut cursor).any(|child| child.kind() == "template_substitution");
+                if has_substitution {
+                    self.unknown(node, Unknown::Computed)
+                } else {
+                    let text = self.text(node);
+                    let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+                    Value::String(Spanned::new(inner.to_string(), span))
+                }
+            }
+            "number" => Value::Number { raw: self.text(node).to_string(), span },
+            "true" => Value::Bool { value: true, span },
+            "false" => Value::Bool { value: false, span },
+            "null" => Value::Null(span),
+            "undefined" => Value::Undefined(span),
+            "unary_expression" => {
+                let operator = node.child_by_field_name("operator").map(|op| self.text(op));
+                let argument = node.child_by_field_name("argument");
+                match (operator, argument) {
+                    (Some("-"), Some(argument)) if argument.kind() == "number" => Value::Number {
+                        raw: format!("-{}", self.text(argument)),
+                        span,
+                    },
+                    _ => self.unknown(node, Unknown::Expression),
+                }
+            }
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
+            | "type_assertion" => match first_expression_child(node) {
+                Some(inner) => self.eval(inner),
+                None => self.unknown(node, Unknown::Expression),
+            },
+            "array" => Value::Array(self.eval_array(node)),
+            "object" => Value::Object(self.eval_object(node)),
+            "identifier" => self.eval_identifier(node),
+            "member_expression" => self.eval_member(node),
+            "subscript_expression" => self.eval_subscript(node),
+            "call_expression" => self.eval_call(node),
+            "arrow_function" | "function_expression" | "function" => self.eval_function(node),
+            _ => self.unknown(node, Unknown::Expression),
+        }
+    }
+
+    fn eval_array(&mut self, node: Node<'a>) -> ArrayValue {
+        let mut items = Vec::new();
+        let mut complete = true;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "comment" => {}
+                "spread_element" => match first_expression_child(child).map(|inner| self.eval(inner)) {
+                    Some(Value::Array(array)) => {
+                        complete &= array.complete;
+                        items.extend(array.items);
+                    }
+                    _ => complete = false,
+                },
+                _ => items.push(self.eval(child)),
+            }
+        }
+        ArrayValue { items, complete, span: self.span(node) }
+    }
+
+    fn eval_object(&mut self, node: Node<'a>) -> ObjectValue {
+        let mut entries = Vec::new();
+        let mut complete = true;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "comment" => {}
+                "pair" => {
+                    let (Some(key), Some(value)) =
+                        (child.child_by_field_name("key"), child.child_by_field_name("value"))
+                    else {
+                        complete = false;
+                        continue;
+                    };
+                    let Some((name, key_kind)) = self.eval_key(key) else {
+                        complete = false;
+                        continue;
+                    };
+                    entries.push(Entry {
+                        key: name,
+                        key_span: self.span(key),
+                        key_kind,
+                        value: self.eval(value),
+                        span: self.span(child),
+                    });
+                }
+                "shorthand_property_identifier" => {
+                    let name = self.text(child);
+                    entries.push(Entry {
+                        key: name.to_string(),
+                        key_span: self.span(child),
+                        key_kind: KeyKind::Shorthand,
+                        value: self.eval_identifier(child),
+                        span: self.span(child),
+                    });
+                }
+                "spread_element" => match first_expression_child(child).map(|inner| self.eval(inner)) {
+                    Some(Value::Object(object)) => {
+                        complete &= object.complete;
+                        entries.extend(object.entries.into_iter().map(|entry| Entry {
+                            key_kind: KeyKind::Spread,
+                            ..entry
+                        }));
+                    }
+                    _ => complete = false,
+                },
+                _ => complete = false,
+            }
+        }
+        ObjectValue { entries, complete, span: self.span(node) }
+    }
+
+    /// An object key's name, or `None` for a computed key that cannot be resolved.
+    fn eval_key(&mut self, key: Node<'a>) -> Option<(String, KeyKind)> {
+        match key.kind() {
+            "property_identifier" | "number" | "private_property_identifier" => {
+                Some((self.text(key).to_string(), KeyKind::Identifier))
+            }
+            "string" => Some((unquote(self.text(key)), KeyKind::Quoted)),
+            "computed_property_name" => {
+                let inner = first_expression_child(key)?;
+                match self.eval(inner) {
+                    Value::String(name) => Some((name.value, KeyKind::Computed)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn eval_identifier(&mut self, node: Node<'a>) -> Value {
+        let name = self.text(node);
+        let root = || Value::Chain(Chain {
+            root: Spanned::new(name.to_string(), self.span(node)),
+            root_args: None,
+            calls: Vec::new(),
+            span: self.span(node),
+        });
+        if self.parameters.iter().any(|parameter| parameter == name) || self.builder_names.contains(name) {
+            return root();
+        }
+        match self.bindings.get(name).copied() {
+            Some(Binding::Constant(value)) => {
+                if !self.resolving.insert(name) {
+                    return self.unknown(node, Unknown::Cycle);
+                }
+                let result = self.eval(value);
+                self.resolving.remove(name);
+                result
+            }
+            Some(Binding::Import(source)) => {
+                self.unknown(node, Unknown::Imported { module: unquote(self.text(source)) })
+            }
+            None => root(),
+        }
+    }
+
+    fn eval_member(&mut self, node: Node<'a>) -> Value {
+        let (Some(object), Some(property)) =
+            (node.child_by_field_name("object"), node.child_by_field_name("property"))
+        else {
+            return self.unknown(node, Unknown::Expression);
+        };
+        let name = self.text(property);
+        match self.eval(object) {
+            Value::Chain(mut chain) => {
+                chain.calls.push(Call {
+                    name: Spanned::new(name.to_string(), self.span(property)),
+                    args: None,
+                    index: None,
+                    span: self.span(property),
+                    tail_span: Span::new(self.file, object.end_byte(), node.end_byte()),
+                });
+                chain.span = self.span(node);
+                Value::Chain(chain)
+            }
+            Value::Object(object_value) => match object_value.get(name) {
+                Some(entry) => entry.value.clone(),
+                None => self.unknown(node, Unknown::Expression),
+            },
+            unknown @ Value::Unknown { reason: Unknown::Imported { .. }, .. } => {
+                Value::Unknown { span: self.span(node), reason: unknown_reason(unknown) }
+            }
+            _ => self.unknown(node, Unknown::Expression),
+        }
+    }
+
+    fn eval_subscript(&mut self, node: Node<'a>) -> Value {
+        let (Some(object), Some(index)) =
+            (node.child_by_field_name("object"), node.child_by_field_name("index"))
+        else {
+            return self.unknown(node, Unknown::Expression);
+        };
+        let index_value = self.eval(index);
+        match self.eval(object) {
+            Value::Chain(mut chain) => match chain.calls.last_mut() {
+                Some(last) if last.args.is_none() && last.index.is_none() => {
+                    last.index = Some(Box::new(index_value));
+                    last.span = Span::new(self.file, last.span.start, node.end_byte());
+                    last.tail_span = Span::new(self.file, last.tail_span.start, node.end_byte());
+                    chain.span = self.span(node);
+                    Value::Chain(chain)
+                }
+                _ => self.unknown(node, Unknown::Expression),
+            },
+            Value::Object(object_value) => match index_value.as_str().and_then(|key| object_value.get(key)) {
+                Some(entry) => entry.value.clone(),
+                None => self.unknown(node, Unknown::Computed),
+            },
+            Value::Array(array) => match &index_value {
+                Value::Number { raw, .. } => match raw.parse::<usize>().ok().and_then(|i| array.items.get(i)) {
+                    Some(item) if array.complete => item.clone(),
+                    _ => self.unknown(node, Unknown::Computed),
+                },
+                _ => self.unknown(node, Unknown::Computed),
+            },
+            _ => self.unknown(node, Unknown::Expression),
+        }
+    }
+
+    fn eval_call(&mut self, node: Node<'a>) -> Value {
+        let (Some(function), Some(arguments)) =
+            (node.child_by_field_name("function"), node.child_by_field_name("arguments"))
+        else {
+            return self.unknown(node, Unknown::Expression);
+        };
+        if arguments.kind() != "arguments" {
+            // A tagged template: sql`...`.
+            return self.unknown(node, Unknown::Expression);
+        }
+        let callee = self.eval(function);
+        let Value::Chain(mut chain) = callee else {
+            return match callee {
+                Value::Unknown { reason: reason @ Unknown::Imported { .. }, .. } => {
+                    Value::Unknown { span: self.span(node), reason }
+                }
+                _ => self.unknown(node, Unknown::Expression),
+            };
+        };
+        let args = self.eval_args(arguments);
+        match chain.calls.last_mut() {
+            None if chain.root_args.is_none() => chain.root_args = Some(args),
+            Some(last) if last.args.is_none() && last.index.is_none() => {
+                last.args = Some(args);
+                last.span = Span::new(self.file, last.span.start, node.end_byte());
+                last.tail_span = Span::new(self.file, last.tail_span.start, node.end_byte());
+            }
+            _ => return self.unknown(node, Unknown::Expression),
+        }
+        chain.span = self.span(node);
+        Value::Chain(chain)
+    }
+
+    fn eval_args(&mut self, arguments: Node<'a>) -> Args {
+        let mut items = Vec::new();
+        let mut complete = true;
+        let mut cursor = arguments.walk();
+        for child in arguments.named_children(&mut cursor) {
+            match child.kind() {
+                "comment" => {}
+                "spread_element" => complete = false,
+                _ => items.push(self.eval(child)),
+            }
+        }
+        Args { items, span: self.span(arguments), complete }
+    }
+
+    fn eval_function(&mut self, node: Node<'a>) -> Value {
+        let mut params = Vec::new();
+        if let Some(parameter) = node.child_by_field_name("parameter") {
+            params.push(Spanned::new(self.text(parameter).to_string(), self.span(parameter)));
+        } else if let Some(parameters) = node.child_by_field_name("parameters") {
+            let mut cursor = parameters.walk();
+            for parameter in parameters.named_children(&mut cursor) {
+                let pattern = parameter.child_by_field_name("pattern").unwrap_or(parameter);
+                if pattern.kind() == "identifier" {
+                    params.push(Spanned::new(self.text(pattern).to_string(), self.span(pattern)));
+                }
+            }
+        }
+        let Some(body) = node.child_by_field_name("body") else {
+            return self.unknown(node, Unknown::Expression);
+        };
+        let returned = if body.kind() == "statement_block" {
+            let mut cursor = body.walk();
+            let returned = body
+                .named_children(&mut cursor)
+                .find(|statement| statement.kind() == "return_statement")
+                .and_then(first_expression_child);
+            match returned {
+                Some(expression) => Some(expression),
+                None => return self.unknown(node, Unknown::Expression),
+            }
+        } else {
+            Some(body)
+        };
+        let bound = params.len();
+        self.parameters.extend(params.iter().map(|param| param.value.clone()));
+        let body_value = match returned {
+            Some(expression) => self.eval(expression),
+            None => self.unknown(body, Unknown::Expression),
+        };
+        self.parameters.truncate(self.parameters.len() - bound);
+        Value::Function(FunctionValue { params, body: Box::new(body_value), span: self.span(node) })
+    }
+}
+
+fn unknown_reason(value: Value) -> Unknown {
+    match value {
+        Value::Unknown { reason, .. } => reason,
+        _ => Unknown::Expression,
+    }
+}
+
+/// The first child that is an expression (not punctuation or a comment or a type).
+fn first_expression_child(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = node.walk();
+    let child = node.named_children(&mut cursor).find(|child| {
+        !matches!(
+            child.kind(),
+            "comment" | "type_annotation" | "type_arguments" | "predefined_type" | "type_identifier"
+        )
+    });
+    child
+}
+
+/// The value of a JavaScript string literal: quotes removed, common escapes decoded.
+pub fn unquote(literal: &str) -> String {
+    let inner = match literal.chars().next() {
+        Some(quote @ ('\'' | '"' | '`')) => {
+            let body = &literal[1..];
+            body.strip_suffix(quote).unwrap_or(body)
+        }
+        _ => literal,
+    };
+    if !inner.contains('\\') {
+        return inner.to_string();
+    }
+    let mut output = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(character) = chars.next() {
+        if character != '\\' {
+            output.push(character);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => output.push('\n'),
+            Some('t') => output.push('\t'),
+            Some('r') => output.push('\r'),
+            Some('0') => output.push('\0'),
+            Some('u') => {
+                let rest = chars.as_str();
+                let (hex, consumed) = if let Some(braced) = rest.strip_prefix('{') {
+                    let end = braced.find('}').unwrap_or(braced.len());
+                    (&braced[..end], end + 2)
+                } else {
+                    (rest.get(..4).unwrap_or(rest), 4.min(rest.len()))
+                };
+                match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                    Some(decoded) => {
+                        output.push(decoded);
+                        chars = rest.get(consumed..).unwrap_or("").chars();
+                    }
+                    None => output.push('u'),
+                }
+            }
+            Some('\n') => {}
+            Some(other) => output.push(other),
+            None => output.push('\\'),
+        }
+    }
+    output
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unquotes_escapes() {
+        assert_eq!(unquote(r"'it\'s'"), "it's");
+        assert_eq!(unquote(r#""a\u0041\u{1F600}""#), "aA😀");
+        assert_eq!(unquote("`plain`"), "plain");
+    }
+}
