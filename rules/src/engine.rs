@@ -29,7 +29,8 @@ pub fn check(source: &str, kind: SourceKind, settings: &Settings) -> CheckResult
 pub fn check_tree(source: &str, tree: &Tree, settings: &Settings) -> CheckResult {
     let model = extract(tree, source, FileId::MAIN);
     let mut context = Context::new(&model, source, settings);
-    context.syntax_error = first_syntax_error(tree).map(|range| Span::new(FileId::MAIN, range.start, range.end));
+    context.syntax_error =
+        first_syntax_error(tree).map(|range| Span::new(FileId::MAIN, range.start, range.end));
     for rule in all_rules() {
         let Some(severity) = settings.severity_of(rule.meta.name, rule.meta.severity) else {
             continue;
@@ -39,7 +40,9 @@ pub fn check_tree(source: &str, tree: &Tree, settings: &Settings) -> CheckResult
         context.set_severity_from(before, severity);
     }
     let mut diagnostics = context.into_diagnostics();
-    diagnostics.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
+    });
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
     CheckResult { model, diagnostics }
 }
@@ -68,7 +71,12 @@ pub const MAX_FIX_ROUNDS: usize = 10;
 /// Applies every fix at least as trusted as `minimum` (in this file), re-checks, and
 /// repeats until nothing changes. Fixes are applied whole or not at all; a fix whose edits
 /// overlap an earlier one waits for the next round.
-pub fn fix_all(source: &str, kind: SourceKind, settings: &Settings, minimum: Applicability) -> FixAllResult {
+pub fn fix_all(
+    source: &str,
+    kind: SourceKind,
+    settings: &Settings,
+    minimum: Applicability,
+) -> FixAllResult {
     let mut text = source.to_string();
     let mut applied = 0;
     let mut rounds = 0;
@@ -81,13 +89,19 @@ pub fn fix_all(source: &str, kind: SourceKind, settings: &Settings, minimum: App
         let mut n_fixes = 0;
         for diagnostic in &result.diagnostics {
             let Some(fix) = &diagnostic.fix else { continue };
-            if fix.applicability < minimum || fix.applicability == Applicability::DisplayOnly || fix.edits.is_empty() {
+            if fix.applicability < minimum
+                || fix.applicability == Applicability::DisplayOnly
+                || fix.edits.is_empty()
+            {
                 continue;
             }
             if fix.edits.iter().any(|edit| edit.span.file != FileId::MAIN) {
                 continue;
             }
-            let overlaps = fix.edits.iter().any(|edit| accepted.iter().any(|taken| overlap(taken.span, edit.span)));
+            let overlaps = fix
+                .edits
+                .iter()
+                .any(|edit| accepted.iter().any(|taken| overlap(taken.span, edit.span)));
             if overlaps {
                 continue;
             }
@@ -113,7 +127,14 @@ pub fn fix_all(source: &str, kind: SourceKind, settings: &Settings, minimum: App
         applied = 0;
     }
     let remaining = check(&text, kind, settings).diagnostics;
-    FixAllResult { text, applied, rounds, converged, rejected_syntax_error: introduced_syntax_error, remaining }
+    FixAllResult {
+        text,
+        applied,
+        rounds,
+        converged,
+        rejected_syntax_error: introduced_syntax_error,
+        remaining,
+    }
 }
 
 /// Whether two edits touch: overlapping ranges, or two insertions at the same point.

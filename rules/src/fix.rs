@@ -11,13 +11,22 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(span: Span, text: impl Into<String>) -> Edit {
-        Edit { span, text: text.into() }
+        Edit {
+            span,
+            text: text.into(),
+        }
     }
     pub fn insert(at: Span, text: impl Into<String>) -> Edit {
-        Edit { span: at.at_start(), text: text.into() }
+        Edit {
+            span: at.at_start(),
+            text: text.into(),
+        }
     }
     pub fn delete(span: Span) -> Edit {
-        Edit { span, text: String::new() }
+        Edit {
+            span,
+            text: String::new(),
+        }
     }
 }
 
@@ -52,14 +61,24 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn new(title: impl Into<String>, applicability: Applicability, mut edits: Vec<Edit>) -> Fix {
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        mut edits: Vec<Edit>,
+    ) -> Fix {
         edits.sort_by_key(|edit| (edit.span.file, edit.span.start, edit.span.end));
         assert!(
-            edits.windows(2).all(|pair| pair[0].span.file != pair[1].span.file
-                || pair[0].span.end <= pair[1].span.start),
+            edits
+                .windows(2)
+                .all(|pair| pair[0].span.file != pair[1].span.file
+                    || pair[0].span.end <= pair[1].span.start),
             "fix edits overlap: {edits:?}"
         );
-        Fix { title: title.into(), applicability, edits }
+        Fix {
+            title: title.into(),
+            applicability,
+            edits,
+        }
     }
 
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {

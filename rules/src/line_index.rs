@@ -37,7 +37,10 @@ impl LineIndex {
                 .filter(|&(_, byte)| byte == b'\n')
                 .map(|(index, _)| index + 1),
         );
-        LineIndex { line_starts, len: text.len() }
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -65,7 +68,10 @@ impl LineIndex {
         }
         let line = self.line_of(offset);
         let line_text = &text[self.line_starts[line]..offset];
-        LineColumn { line: line as u32, column: column_width(line_text, encoding) as u32 }
+        LineColumn {
+            line: line as u32,
+            column: column_width(line_text, encoding) as u32,
+        }
     }
 
     /// The byte offset of a position. Columns past the end of the line clamp to the line's
@@ -77,7 +83,10 @@ impl LineIndex {
             return self.len;
         }
         let start = self.line_starts[line];
-        let mut end = self.line_starts.get(line + 1).map_or(self.len, |next| next - 1);
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.len, |next| next - 1);
         let line_text = &text[start..end];
         if line_text.ends_with('\r') {
             end -= 1;
@@ -133,7 +142,11 @@ mod tests {
                     continue;
                 }
                 let position = index.position(text, offset, encoding);
-                assert_eq!(index.offset(text, position, encoding), offset, "{encoding:?} {offset}");
+                assert_eq!(
+                    index.offset(text, position, encoding),
+                    offset,
+                    "{encoding:?} {offset}"
+                );
             }
         }
     }
@@ -152,7 +165,20 @@ mod tests {
     fn clamps_columns_past_the_line_end_before_crlf() {
         let text = "ab\r\ncd";
         let index = LineIndex::new(text);
-        assert_eq!(index.offset(text, LineColumn { line: 0, column: 99 }, Encoding::Utf16), 2);
-        assert_eq!(index.offset(text, LineColumn { line: 9, column: 0 }, Encoding::Utf16), 6);
+        assert_eq!(
+            index.offset(
+                text,
+                LineColumn {
+                    line: 0,
+                    column: 99
+                },
+                Encoding::Utf16
+            ),
+            2
+        );
+        assert_eq!(
+            index.offset(text, LineColumn { line: 9, column: 0 }, Encoding::Utf16),
+            6
+        );
     }
 }

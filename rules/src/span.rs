@@ -41,7 +41,11 @@ impl Span {
     /// The smallest span covering both (which must be in the same file).
     pub fn cover(self, other: Span) -> Span {
         debug_assert_eq!(self.file, other.file);
-        Span::new(self.file, self.start.min(other.start), self.end.max(other.end))
+        Span::new(
+            self.file,
+            self.start.min(other.start),
+            self.end.max(other.end),
+        )
     }
 
     pub fn contains(self, offset: usize) -> bool {

@@ -2,7 +2,10 @@
 
 /// The candidate closest to `name`, when exactly one is close enough to be a typo
 /// (case-insensitive edit distance at most a third of the name's length, at least 1).
-pub fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let limit = (name.chars().count() / 3).max(1);
     let lowered = name.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
@@ -16,7 +19,11 @@ pub fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str
             continue;
         }
         match best {
-            Some((best_distance, best_name)) if distance == best_distance && best_name != candidate => tied = true,
+            Some((best_distance, best_name))
+                if distance == best_distance && best_name != candidate =>
+            {
+                tied = true
+            }
             Some((best_distance, _)) if distance >= best_distance => {}
             _ => {
                 best = Some((distance, candidate));
@@ -42,7 +49,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            current[j] = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
+            current[j] = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 current[j] = current[j].min(previous2[j - 2] + 1);
             }
@@ -61,7 +70,11 @@ mod tests {
     fn suggests_one_close_candidate() {
         assert_eq!(did_you_mean("Teem", ["Team", "Member"]), Some("Team"));
         assert_eq!(did_you_mean("text", ["string", "integer"]), None);
-        assert_eq!(did_you_mean("Pots", ["Post", "Pot"]), None, "two candidates tie");
+        assert_eq!(
+            did_you_mean("Pots", ["Post", "Pot"]),
+            None,
+            "two candidates tie"
+        );
         assert_eq!(edit_distance("ab", "ba"), 1);
     }
 }

@@ -227,7 +227,11 @@ impl Value {
         if !array.complete {
             return None;
         }
-        array.items.iter().map(|item| item.as_string().cloned()).collect()
+        array
+            .items
+            .iter()
+            .map(|item| item.as_string().cloned())
+            .collect()
     }
 }
 
@@ -302,7 +306,10 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => statement,
             };
-            if !matches!(declaration.kind(), "lexical_declaration" | "variable_declaration") {
+            if !matches!(
+                declaration.kind(),
+                "lexical_declaration" | "variable_declaration"
+            ) {
                 continue;
             }
             let mut declarators = declaration.walk();
@@ -317,14 +324,17 @@ impl<'a> Evaluator<'a> {
                     continue;
                 };
                 if name.kind() == "identifier" {
-                    self.bindings.insert(self.text(name), Binding::Constant(value));
+                    self.bindings
+                        .insert(self.text(name), Binding::Constant(value));
                 }
             }
         }
     }
 
     fn collect_import(&mut self, statement: Node<'a>) {
-        let Some(source) = statement.child_by_field_name("source") else { return };
+        let Some(source) = statement.child_by_field_name("source") else {
+            return;
+        };
         let module = unquote(self.text(source));
         let from_builder_module = BUILDER_MODULES.contains(&module.as_str());
         let mut stack = vec![statement];
@@ -332,7 +342,9 @@ impl<'a> Evaluator<'a> {
             match node.kind() {
                 "import_specifier" => {
                     let imported = node.child_by_field_name("name").map(|name| self.text(name));
-                    let local = node.child_by_field_name("alias").map(|alias| self.text(alias));
+                    let local = node
+                        .child_by_field_name("alias")
+                        .map(|alias| self.text(alias));
                     if let Some(local) = local.or(imported) {
                         if from_builder_module && imported == Some("a") {
                             self.builder_names.insert(local.to_string());
@@ -342,7 +354,8 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 "identifier" => {
-                    self.bindings.insert(self.text(node), Binding::Import(source));
+                    self.bindings
+                        .insert(self.text(node), Binding::Import(source));
                 }
                 "string" => {}
                 _ => {
@@ -354,7 +367,10 @@ impl<'a> Evaluator<'a> {
     }
 
     fn unknown(&self, node: Node<'_>, reason: Unknown) -> Value {
-        Value::Unknown { span: self.span(node), reason }
+        Value::Unknown {
+            span: self.span(node),
+            reason,
+        }
     }
 
     /// Evaluates an expression node.
@@ -374,8 +390,9 @@ impl<'a> Evaluator<'a> {
             "string" => Value::String(Spanned::new(unquote(self.text(node)), span)),
             "template_string" => {
                 let mut cursor = node.walk();
-                let has_substitution =
-                    node.named_children(&mut cursor).any(|child| child.kind() == "template_substitution");
+                let has_substitution = node
+                    .named_children(&mut cursor)
+                    .any(|child| child.kind() == "template_substitution");
                 if has_substitution {
                     self.unknown(node, Unknown::Computed)
                 } else {
@@ -384,7 +401,10 @@ impl<'a> Evaluator<'a> {
                     Value::String(Spanned::new(inner.to_string(), span))
                 }
             }
-            "number" => Value::Number { raw: self.text(node).to_string(), span },
+            "number" => Value::Number {
+                raw: self.text(node).to_string(),
+                span,
+            },
             "true" => Value::Bool { value: true, span },
             "false" => Value::Bool { value: false, span },
             "null" => Value::Null(span),
@@ -400,7 +420,10 @@ impl<'a> Evaluator<'a> {
                     _ => self.unknown(node, Unknown::Expression),
                 }
             }
-            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
             | "type_assertion" => match first_expression_child(node) {
                 Some(inner) => self.eval(inner),
                 None => self.unknown(node, Unknown::Expression),
@@ -423,17 +446,23 @@ impl<'a> Evaluator<'a> {
         for child in node.named_children(&mut cursor) {
             match child.kind() {
                 "comment" => {}
-                "spread_element" => match first_expression_child(child).map(|inner| self.eval(inner)) {
-                    Some(Value::Array(array)) => {
-                        complete &= array.complete;
-                        items.extend(array.items);
+                "spread_element" => {
+                    match first_expression_child(child).map(|inner| self.eval(inner)) {
+                        Some(Value::Array(array)) => {
+                            complete &= array.complete;
+                            items.extend(array.items);
+                        }
+                        _ => complete = false,
                     }
-                    _ => complete = false,
-                },
+                }
                 _ => items.push(self.eval(child)),
             }
         }
-        ArrayValue { items, complete, span: self.span(node) }
+        ArrayValue {
+            items,
+            complete,
+            span: self.span(node),
+        }
     }
 
     fn eval_object(&mut self, node: Node<'a>) -> ObjectValue {
@@ -444,9 +473,10 @@ impl<'a> Evaluator<'a> {
             match child.kind() {
                 "comment" => {}
                 "pair" => {
-                    let (Some(key), Some(value)) =
-                        (child.child_by_field_name("key"), child.child_by_field_name("value"))
-                    else {
+                    let (Some(key), Some(value)) = (
+                        child.child_by_field_name("key"),
+                        child.child_by_field_name("value"),
+                    ) else {
                         complete = false;
                         continue;
                     };
@@ -472,20 +502,26 @@ impl<'a> Evaluator<'a> {
                         span: self.span(child),
                     });
                 }
-                "spread_element" => match first_expression_child(child).map(|inner| self.eval(inner)) {
-                    Some(Value::Object(object)) => {
-                        complete &= object.complete;
-                        entries.extend(object.entries.into_iter().map(|entry| Entry {
-                            key_kind: KeyKind::Spread,
-                            ..entry
-                        }));
+                "spread_element" => {
+                    match first_expression_child(child).map(|inner| self.eval(inner)) {
+                        Some(Value::Object(object)) => {
+                            complete &= object.complete;
+                            entries.extend(object.entries.into_iter().map(|entry| Entry {
+                                key_kind: KeyKind::Spread,
+                                ..entry
+                            }));
+                        }
+                        _ => complete = false,
                     }
-                    _ => complete = false,
-                },
+                }
                 _ => complete = false,
             }
         }
-        ObjectValue { entries, complete, span: self.span(node) }
+        ObjectValue {
+            entries,
+            complete,
+            span: self.span(node),
+        }
     }
 
     /// An object key's name, or `None` for a computed key that cannot be resolved.
@@ -508,13 +544,17 @@ impl<'a> Evaluator<'a> {
 
     fn eval_identifier(&mut self, node: Node<'a>) -> Value {
         let name = self.text(node);
-        let root = || Value::Chain(Chain {
-            root: Spanned::new(name.to_string(), self.span(node)),
-            root_args: None,
-            calls: Vec::new(),
-            span: self.span(node),
-        });
-        if self.parameters.iter().any(|parameter| parameter == name) || self.builder_names.contains(name) {
+        let root = || {
+            Value::Chain(Chain {
+                root: Spanned::new(name.to_string(), self.span(node)),
+                root_args: None,
+                calls: Vec::new(),
+                span: self.span(node),
+            })
+        };
+        if self.parameters.iter().any(|parameter| parameter == name)
+            || self.builder_names.contains(name)
+        {
             return root();
         }
         match self.bindings.get(name).copied() {
@@ -526,17 +566,21 @@ impl<'a> Evaluator<'a> {
                 self.resolving.remove(name);
                 result
             }
-            Some(Binding::Import(source)) => {
-                self.unknown(node, Unknown::Imported { module: unquote(self.text(source)) })
-            }
+            Some(Binding::Import(source)) => self.unknown(
+                node,
+                Unknown::Imported {
+                    module: unquote(self.text(source)),
+                },
+            ),
             None => root(),
         }
     }
 
     fn eval_member(&mut self, node: Node<'a>) -> Value {
-        let (Some(object), Some(property)) =
-            (node.child_by_field_name("object"), node.child_by_field_name("property"))
-        else {
+        let (Some(object), Some(property)) = (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("property"),
+        ) else {
             return self.unknown(node, Unknown::Expression);
         };
         let name = self.text(property);
@@ -556,17 +600,22 @@ impl<'a> Evaluator<'a> {
                 Some(entry) => entry.value.clone(),
                 None => self.unknown(node, Unknown::Expression),
             },
-            unknown @ Value::Unknown { reason: Unknown::Imported { .. }, .. } => {
-                Value::Unknown { span: self.span(node), reason: unknown_reason(unknown) }
-            }
+            unknown @ Value::Unknown {
+                reason: Unknown::Imported { .. },
+                ..
+            } => Value::Unknown {
+                span: self.span(node),
+                reason: unknown_reason(unknown),
+            },
             _ => self.unknown(node, Unknown::Expression),
         }
     }
 
     fn eval_subscript(&mut self, node: Node<'a>) -> Value {
-        let (Some(object), Some(index)) =
-            (node.child_by_field_name("object"), node.child_by_field_name("index"))
-        else {
+        let (Some(object), Some(index)) = (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("index"),
+        ) else {
             return self.unknown(node, Unknown::Expression);
         };
         let index_value = self.eval(index);
@@ -581,15 +630,19 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => self.unknown(node, Unknown::Expression),
             },
-            Value::Object(object_value) => match index_value.as_str().and_then(|key| object_value.get(key)) {
-                Some(entry) => entry.value.clone(),
-                None => self.unknown(node, Unknown::Computed),
-            },
+            Value::Object(object_value) => {
+                match index_value.as_str().and_then(|key| object_value.get(key)) {
+                    Some(entry) => entry.value.clone(),
+                    None => self.unknown(node, Unknown::Computed),
+                }
+            }
             Value::Array(array) => match &index_value {
-                Value::Number { raw, .. } => match raw.parse::<usize>().ok().and_then(|i| array.items.get(i)) {
-                    Some(item) if array.complete => item.clone(),
-                    _ => self.unknown(node, Unknown::Computed),
-                },
+                Value::Number { raw, .. } => {
+                    match raw.parse::<usize>().ok().and_then(|i| array.items.get(i)) {
+                        Some(item) if array.complete => item.clone(),
+                        _ => self.unknown(node, Unknown::Computed),
+                    }
+                }
                 _ => self.unknown(node, Unknown::Computed),
             },
             _ => self.unknown(node, Unknown::Expression),
@@ -597,9 +650,10 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_call(&mut self, node: Node<'a>) -> Value {
-        let (Some(function), Some(arguments)) =
-            (node.child_by_field_name("function"), node.child_by_field_name("arguments"))
-        else {
+        let (Some(function), Some(arguments)) = (
+            node.child_by_field_name("function"),
+            node.child_by_field_name("arguments"),
+        ) else {
             return self.unknown(node, Unknown::Expression);
         };
         if arguments.kind() != "arguments" {
@@ -609,9 +663,13 @@ impl<'a> Evaluator<'a> {
         let callee = self.eval(function);
         let Value::Chain(mut chain) = callee else {
             return match callee {
-                Value::Unknown { reason: reason @ Unknown::Imported { .. }, .. } => {
-                    Value::Unknown { span: self.span(node), reason }
-                }
+                Value::Unknown {
+                    reason: reason @ Unknown::Imported { .. },
+                    ..
+                } => Value::Unknown {
+                    span: self.span(node),
+                    reason,
+                },
                 _ => self.unknown(node, Unknown::Expression),
             };
         };
@@ -640,19 +698,31 @@ impl<'a> Evaluator<'a> {
                 _ => items.push(self.eval(child)),
             }
         }
-        Args { items, span: self.span(arguments), complete }
+        Args {
+            items,
+            span: self.span(arguments),
+            complete,
+        }
     }
 
     fn eval_function(&mut self, node: Node<'a>) -> Value {
         let mut params = Vec::new();
         if let Some(parameter) = node.child_by_field_name("parameter") {
-            params.push(Spanned::new(self.text(parameter).to_string(), self.span(parameter)));
+            params.push(Spanned::new(
+                self.text(parameter).to_string(),
+                self.span(parameter),
+            ));
         } else if let Some(parameters) = node.child_by_field_name("parameters") {
             let mut cursor = parameters.walk();
             for parameter in parameters.named_children(&mut cursor) {
-                let pattern = parameter.child_by_field_name("pattern").unwrap_or(parameter);
+                let pattern = parameter
+                    .child_by_field_name("pattern")
+                    .unwrap_or(parameter);
                 if pattern.kind() == "identifier" {
-                    params.push(Spanned::new(self.text(pattern).to_string(), self.span(pattern)));
+                    params.push(Spanned::new(
+                        self.text(pattern).to_string(),
+                        self.span(pattern),
+                    ));
                 }
             }
         }
@@ -673,13 +743,18 @@ impl<'a> Evaluator<'a> {
             Some(body)
         };
         let bound = params.len();
-        self.parameters.extend(params.iter().map(|param| param.value.clone()));
+        self.parameters
+            .extend(params.iter().map(|param| param.value.clone()));
         let body_value = match returned {
             Some(expression) => self.eval(expression),
             None => self.unknown(body, Unknown::Expression),
         };
         self.parameters.truncate(self.parameters.len() - bound);
-        Value::Function(FunctionValue { params, body: Box::new(body_value), span: self.span(node) })
+        Value::Function(FunctionValue {
+            params,
+            body: Box::new(body_value),
+            span: self.span(node),
+        })
     }
 }
 
@@ -696,7 +771,11 @@ fn first_expression_child(node: Node<'_>) -> Option<Node<'_>> {
     let child = node.named_children(&mut cursor).find(|child| {
         !matches!(
             child.kind(),
-            "comment" | "type_annotation" | "type_arguments" | "predefined_type" | "type_identifier"
+            "comment"
+                | "type_annotation"
+                | "type_arguments"
+                | "predefined_type"
+                | "type_identifier"
         )
     });
     child

@@ -37,13 +37,24 @@ export type Schema = ClientSchema<typeof schema>;
 export const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey' } });
 "#;
     let file = model_of(source);
-    assert_eq!(file.schemas.len(), 1, "strings and comments are not schemas");
+    assert_eq!(
+        file.schemas.len(),
+        1,
+        "strings and comments are not schemas"
+    );
     let schema = &file.schemas[0];
     assert!(schema.complete);
-    assert_eq!(schema.type_names().collect::<Vec<_>>(), ["Member", "Team", "Person"]);
+    assert_eq!(
+        schema.type_names().collect::<Vec<_>>(),
+        ["Member", "Team", "Person"]
+    );
     let member = schema.model("Member").unwrap();
     assert_eq!(
-        member.fields.iter().map(|field| field.name.as_str()).collect::<Vec<_>>(),
+        member
+            .fields
+            .iter()
+            .map(|field| field.name.as_str())
+            .collect::<Vec<_>>(),
         ["createdBy", "name", "teamId", "team", "status"]
     );
     assert!(member.field("name").unwrap().is_required());
@@ -52,7 +63,13 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
     assert_eq!(identifier[0].value, "name");
     match &member.field("status").unwrap().kind {
         FieldKind::InlineEnum(enum_def) => {
-            let values: Vec<_> = enum_def.values.as_ref().unwrap().iter().map(|v| v.value.clone()).collect();
+            let values: Vec<_> = enum_def
+                .values
+                .as_ref()
+                .unwrap()
+                .iter()
+                .map(|v| v.value.clone())
+                .collect();
             assert_eq!(values, ["DRAFT", "DONE"]);
         }
         other => panic!("status is {other:?}"),
@@ -60,22 +77,45 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
     let team = member.field("team").unwrap().as_relationship().unwrap();
     assert_eq!(team.kind, RelationKind::BelongsTo);
     assert_eq!(team.related_model.as_ref().unwrap().value, "Team");
-    assert_eq!(&source[team.related_model.as_ref().unwrap().span.range()], "'Team'");
+    assert_eq!(
+        &source[team.related_model.as_ref().unwrap().span.range()],
+        "'Team'"
+    );
     let team_model = schema.model("Team").unwrap();
     let team_auth = team_model.authorization.as_ref().unwrap();
     assert_eq!(team_auth.rules[0].strategy.value, "owner");
-    assert_eq!(team_model.fields.len(), 2, "fields of a same-file constant model");
+    assert_eq!(
+        team_model.fields.len(),
+        2,
+        "fields of a same-file constant model"
+    );
     let person = schema.model("Person").unwrap();
-    match &person.field("posts").unwrap().as_relationship().unwrap().references {
-        References::Known { fields, array: true, .. } => assert_eq!(fields.len(), 2),
+    match &person
+        .field("posts")
+        .unwrap()
+        .as_relationship()
+        .unwrap()
+        .references
+    {
+        References::Known {
+            fields,
+            array: true,
+            ..
+        } => assert_eq!(fields.len(), 2),
         other => panic!("{other:?}"),
     }
     let indexes = person.secondary_indexes.as_ref().unwrap();
-    assert_eq!(indexes.indexes[0].partition_key.as_ref().unwrap().value, "x");
+    assert_eq!(
+        indexes.indexes[0].partition_key.as_ref().unwrap().value,
+        "x"
+    );
     assert_eq!(indexes.indexes[0].name.as_ref().unwrap().value, "byX");
     let schema_auth = schema.authorization.as_ref().unwrap();
     assert_eq!(schema_auth.rules.len(), 2);
-    assert!(matches!(schema_auth.rules[1].operations(), Some(amplint_rules::model::Operations::IndexAccess(_))));
+    assert!(matches!(
+        schema_auth.rules[1].operations(),
+        Some(amplint_rules::model::Operations::IndexAccess(_))
+    ));
     assert_eq!(file.define_data.len(), 1);
     assert!(file.define_data[0].schema.is_some());
 }
@@ -94,8 +134,14 @@ const schema = a.schema({
 "#;
     let file = model_of(source);
     let schema = &file.schemas[0];
-    assert!(!schema.complete, "a spread of an import leaves the schema incomplete");
-    assert!(matches!(schema.get("Post").unwrap().kind, TypeKind::Unknown));
+    assert!(
+        !schema.complete,
+        "a spread of an import leaves the schema incomplete"
+    );
+    assert!(matches!(
+        schema.get("Post").unwrap().kind,
+        TypeKind::Unknown
+    ));
     let comment = schema.model("Comment").unwrap();
     assert!(!comment.fields_complete);
     assert!(!comment.fields_fully_known());

@@ -12,6 +12,8 @@
 //! Several annotation lines may follow one code line. A span over several lines is
 //! annotated on its first line, with the carets running to that line's end.
 
+pub mod generate;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +22,10 @@ use amplint_rules::{Diagnostic, Settings, SourceKind};
 
 /// The root of the repository.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the repository").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the repository")
+        .to_path_buf()
 }
 
 /// One expected diagnostic read from a caret line.
@@ -46,7 +51,9 @@ pub fn expectations(source: &str) -> Vec<Expectation> {
         match parse_annotation(line) {
             Some((start_column, end_column, rest)) => {
                 let Some(target) = code_line else { continue };
-                let Some((severity, rule, message)) = parse_label(rest) else { continue };
+                let Some((severity, rule, message)) = parse_label(rest) else {
+                    continue;
+                };
                 found.push(Expectation {
                     line: target,
                     start_column,
@@ -73,7 +80,10 @@ fn parse_annotation(line: &str) -> Option<(usize, usize, &str)> {
     }
     let prefix_chars = line.chars().count() - after_slashes.chars().count();
     let start = prefix_chars + after_slashes[..caret_byte].chars().count();
-    let carets = after_slashes[caret_byte..].chars().take_while(|&c| c == '^').count();
+    let carets = after_slashes[caret_byte..]
+        .chars()
+        .take_while(|&c| c == '^')
+        .count();
     let rest = after_slashes[caret_byte + carets..].trim();
     Some((start, start + carets, rest))
 }
@@ -84,32 +94,53 @@ fn parse_label(text: &str) -> Option<(String, String, Option<String>)> {
     let close = text.find(']')?;
     let severity = text[..open].trim().to_string();
     let rule = text[open + 1..close].trim().to_string();
-    let message = text[close + 1..].trim().strip_prefix(':').map(|m| m.trim().to_string()).filter(|m| !m.is_empty());
+    let message = text[close + 1..]
+        .trim()
+        .strip_prefix(':')
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty());
     Some((severity, rule, message))
 }
 
 /// Where an actual diagnostic sits, in the annotation's terms.
-fn actual_position(source: &str, index: &LineIndex, diagnostic: &Diagnostic) -> (usize, usize, usize) {
+fn actual_position(
+    source: &str,
+    index: &LineIndex,
+    diagnostic: &Diagnostic,
+) -> (usize, usize, usize) {
     let start = index.position(source, diagnostic.span.start, Encoding::Utf32);
     let end = index.position(source, diagnostic.span.end, Encoding::Utf32);
     let end_column = if end.line == start.line {
         end.column as usize
     } else {
         let line_start = index.line_start(start.line as usize);
-        let line_end = source[line_start..].find('\n').map_or(source.len(), |n| line_start + n);
-        source[line_start..line_end].trim_end_matches('\r').chars().count()
+        let line_end = source[line_start..]
+            .find('\n')
+            .map_or(source.len(), |n| line_start + n);
+        source[line_start..line_end]
+            .trim_end_matches('\r')
+            .chars()
+            .count()
     };
     (start.line as usize, start.column as usize, end_column)
 }
 
-fn matches(expectation: &Expectation, source: &str, index: &LineIndex, diagnostic: &Diagnostic) -> bool {
+fn matches(
+    expectation: &Expectation,
+    source: &str,
+    index: &LineIndex,
+    diagnostic: &Diagnostic,
+) -> bool {
     let (line, start, end) = actual_position(source, index, diagnostic);
     expectation.line == line
         && expectation.start_column == start
         && expectation.end_column == end
         && expectation.rule == diagnostic.rule
         && expectation.severity == diagnostic.severity.as_str()
-        && expectation.message.as_ref().is_none_or(|part| diagnostic.message.contains(part.as_str()))
+        && expectation
+            .message
+            .as_ref()
+            .is_none_or(|part| diagnostic.message.contains(part.as_str()))
 }
 
 /// Checks a fixture's diagnostics against its annotations; returns a report of missing
@@ -120,10 +151,9 @@ pub fn check_annotations(name: &str, source: &str, diagnostics: &[Diagnostic]) -
     let mut report = String::new();
     let mut used = vec![false; diagnostics.len()];
     for expectation in &expected {
-        let found = diagnostics
-            .iter()
-            .enumerate()
-            .position(|(i, diagnostic)| !used[i] && matches(expectation, source, &index, diagnostic));
+        let found = diagnostics.iter().enumerate().position(|(i, diagnostic)| {
+            !used[i] && matches(expectation, source, &index, diagnostic)
+        });
         match found {
             Some(i) => used[i] = true,
             None => {
@@ -134,7 +164,11 @@ pub fn check_annotations(name: &str, source: &str, diagnostics: &[Diagnostic]) -
                     expectation.start_column + 1,
                     expectation.severity,
                     expectation.rule,
-                    expectation.message.as_ref().map(|m| format!(": {m}")).unwrap_or_default(),
+                    expectation
+                        .message
+                        .as_ref()
+                        .map(|m| format!(": {m}"))
+                        .unwrap_or_default(),
                     expectation.annotation_line,
                 );
             }
@@ -167,7 +201,9 @@ pub fn fixture_inputs(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -193,7 +229,11 @@ pub fn fixed_path(input: &Path) -> PathBuf {
 
 /// Checks one fixture file with default settings; returns a report (empty when fine).
 pub fn check_fixture(path: &Path) -> String {
-    let name = path.strip_prefix(repo_root()).unwrap_or(path).display().to_string();
+    let name = path
+        .strip_prefix(repo_root())
+        .unwrap_or(path)
+        .display()
+        .to_string();
     let source = match std::fs::read_to_string(path) {
         Ok(source) => source,
         Err(error) => return format!("{name}: cannot read: {error}\n"),

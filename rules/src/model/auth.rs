@@ -19,7 +19,10 @@ pub struct Authorization {
 
 impl Authorization {
     /// Reads the argument of `.authorization(...)`.
-    pub(crate) fn from_call(call: &Call, builder_names: &rustc_hash::FxHashSet<String>) -> Authorization {
+    pub(crate) fn from_call(
+        call: &Call,
+        builder_names: &rustc_hash::FxHashSet<String>,
+    ) -> Authorization {
         let mut authorization = Authorization {
             span: call.span,
             parameter: None,
@@ -31,7 +34,10 @@ impl Authorization {
             return authorization;
         };
         authorization.parameter = callback.params.first().cloned();
-        let parameter = authorization.parameter.as_ref().map(|param| param.value.as_str());
+        let parameter = authorization
+            .parameter
+            .as_ref()
+            .map(|param| param.value.as_str());
         let (items, complete): (Vec<&Value>, bool) = match callback.body.as_ref() {
             Value::Array(array) => {
                 authorization.returns_array = true;
@@ -117,8 +123,8 @@ impl AuthRule {
         let default = match self.strategy.value.as_str() {
             "publicApiKey" => "apiKey",
             "guest" => "identityPool",
-            "authenticated" | "owner" | "ownerDefinedIn" | "ownersDefinedIn" | "group" | "groups"
-            | "groupDefinedIn" | "groupsDefinedIn" => "userPools",
+            "authenticated" | "owner" | "ownerDefinedIn" | "ownersDefinedIn" | "group"
+            | "groups" | "groupDefinedIn" | "groupsDefinedIn" => "userPools",
             "custom" => "function",
             "resource" => "iam",
             _ => return None,
@@ -133,8 +139,13 @@ impl AuthRule {
             (_, Some(_)) => Operations::IndexAccess(to.span),
             (Some(args), None) => match args.items.first() {
                 Some(Value::Array(array)) => Operations::List {
-                    operations: array.items.iter().filter_map(|item| item.as_string().cloned()).collect(),
-                    complete: array.complete && array.items.iter().all(|item| item.as_str().is_some()),
+                    operations: array
+                        .items
+                        .iter()
+                        .filter_map(|item| item.as_string().cloned())
+                        .collect(),
+                    complete: array.complete
+                        && array.items.iter().all(|item| item.as_str().is_some()),
                     span: array.span,
                 },
                 Some(other) if other.as_str().is_some() => Operations::NotArray(other.span()),
@@ -149,7 +160,11 @@ impl AuthRule {
 #[derive(Clone, Debug)]
 pub enum Operations {
     /// `.to(['read', 'create'])`.
-    List { operations: Vec<Spanned<String>>, complete: bool, span: Span },
+    List {
+        operations: Vec<Spanned<String>>,
+        complete: bool,
+        span: Span,
+    },
     /// `.to('read')`.
     NotArray(Span),
     /// `.to['read']` or `.to[...]`.

@@ -41,7 +41,11 @@ enum Found<'tree> {
 }
 
 /// Walks the whole tree once (iteratively) for `a.schema(` calls and `defineData(` calls.
-fn outermost_calls<'tree>(tree: &'tree Tree, source: &str, evaluator: &Evaluator<'_>) -> Vec<Found<'tree>> {
+fn outermost_calls<'tree>(
+    tree: &'tree Tree,
+    source: &str,
+    evaluator: &Evaluator<'_>,
+) -> Vec<Found<'tree>> {
     let mut found = Vec::new();
     let mut cursor = tree.walk();
     'walk: loop {
@@ -55,7 +59,9 @@ fn outermost_calls<'tree>(tree: &'tree Tree, source: &str, evaluator: &Evaluator
                         if let (Some(object), Some(property)) = (object, property) {
                             if object.kind() == "identifier"
                                 && crate::syntax::node_text(property, source) == "schema"
-                                && evaluator.builder_names.contains(crate::syntax::node_text(object, source))
+                                && evaluator
+                                    .builder_names
+                                    .contains(crate::syntax::node_text(object, source))
                             {
                                 found.push(Found::Schema(chain_top(node)));
                             }
@@ -88,7 +94,9 @@ fn outermost_calls<'tree>(tree: &'tree Tree, source: &str, evaluator: &Evaluator
 fn chain_top(mut node: Node<'_>) -> Node<'_> {
     while let Some(parent) = node.parent() {
         let continues = match parent.kind() {
-            "member_expression" | "subscript_expression" => parent.child_by_field_name("object") == Some(node),
+            "member_expression" | "subscript_expression" => {
+                parent.child_by_field_name("object") == Some(node)
+            }
             "call_expression" => parent.child_by_field_name("function") == Some(node),
             "non_null_expression" => true,
             _ => false,
@@ -115,7 +123,12 @@ fn schema_from_chain(chain: &Chain, builder_names: &FxHashSet<String>) -> Option
             schema.types.push(schema_type(entry, builder_names));
         }
     }
-    if let Some(call) = schema.modifiers.iter().rev().find(|call| call.name.value == "authorization") {
+    if let Some(call) = schema
+        .modifiers
+        .iter()
+        .rev()
+        .find(|call| call.name.value == "authorization")
+    {
         schema.authorization = Some(Authorization::from_call(call, builder_names));
     }
     schema.index_types();
@@ -125,7 +138,10 @@ fn schema_from_chain(chain: &Chain, builder_names: &FxHashSet<String>) -> Option
 fn schema_type(entry: &Entry, builder_names: &FxHashSet<String>) -> SchemaType {
     let kind = match &entry.value {
         Value::Chain(chain) if chain.is_builder(builder_names) => {
-            let head = chain.head().map(|call| call.name.value.as_str()).unwrap_or("");
+            let head = chain
+                .head()
+                .map(|call| call.name.value.as_str())
+                .unwrap_or("");
             match head {
                 "model" => TypeKind::Model(model(chain, builder_names)),
                 "enum" => TypeKind::Enum(enum_def(chain)),
@@ -172,7 +188,8 @@ fn model(chain: &Chain, builder_names: &FxHashSet<String>) -> Model {
     });
     let secondary_indexes = find("secondaryIndexes").map(|call| secondary_indexes(call));
     let disable_operations = find("disableOperations").cloned();
-    let authorization = find("authorization").map(|call| Authorization::from_call(call, builder_names));
+    let authorization =
+        find("authorization").map(|call| Authorization::from_call(call, builder_names));
     let by_name = index_fields(&fields);
     Model {
         span: chain.span,
@@ -190,26 +207,44 @@ fn model(chain: &Chain, builder_names: &FxHashSet<String>) -> Model {
 }
 
 fn index_fields(fields: &[Field]) -> FxHashMap<String, usize> {
-    fields.iter().enumerate().map(|(index, field)| (field.name.clone(), index)).collect()
+    fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| (field.name.clone(), index))
+        .collect()
 }
 
 fn fields_of(
     argument: Option<&Value>,
     builder_names: &FxHashSet<String>,
 ) -> (Vec<Field>, bool, Option<crate::span::Span>) {
-    let Some(Value::Object(ObjectValue { entries, complete, span })) = argument else {
+    let Some(Value::Object(ObjectValue {
+        entries,
+        complete,
+        span,
+    })) = argument
+    else {
         return (Vec::new(), false, None);
     };
-    let fields = entries.iter().map(|entry| field(entry, builder_names)).collect();
+    let fields = entries
+        .iter()
+        .map(|entry| field(entry, builder_names))
+        .collect();
     (fields, *complete, Some(*span))
 }
 
 fn field(entry: &Entry, builder_names: &FxHashSet<String>) -> Field {
     let (kind, modifiers, chain) = match &entry.value {
-        Value::Chain(chain) if chain.is_builder(builder_names) && chain.head().is_some() => {
-            (field_kind(chain, builder_names), chain.modifiers().to_vec(), Some(chain.clone()))
-        }
-        Value::Chain(chain) => (FieldKind::Other(chain.clone()), Vec::new(), Some(chain.clone())),
+        Value::Chain(chain) if chain.is_builder(builder_names) && chain.head().is_some() => (
+            field_kind(chain, builder_names),
+            chain.modifiers().to_vec(),
+            Some(chain.clone()),
+        ),
+        Value::Chain(chain) => (
+            FieldKind::Other(chain.clone()),
+            Vec::new(),
+            Some(chain.clone()),
+        ),
         _ => (FieldKind::Unknown, Vec::new(), None),
     };
     Field {
@@ -243,7 +278,11 @@ fn field_kind(chain: &Chain, builder_names: &FxHashSet<String>) -> FieldKind {
                 span: single.span,
             },
             Some(value @ Value::Array(array)) => match value.string_list() {
-                Some(fields) => References::Known { fields, array: true, span: array.span },
+                Some(fields) => References::Known {
+                    fields,
+                    array: true,
+                    span: array.span,
+                },
                 None => References::Unknown,
             },
             Some(_) => References::Unknown,
@@ -259,7 +298,9 @@ fn field_kind(chain: &Chain, builder_names: &FxHashSet<String>) -> FieldKind {
     }
     match name {
         "ref" => match head.arg(0).and_then(Value::as_string) {
-            Some(target) => FieldKind::Ref { target: target.clone() },
+            Some(target) => FieldKind::Ref {
+                target: target.clone(),
+            },
             None => FieldKind::Unknown,
         },
         "enum" => FieldKind::InlineEnum(enum_def(chain)),
@@ -280,13 +321,25 @@ fn enum_def(chain: &Chain) -> EnumDef {
 }
 
 fn custom_type(chain: &Chain, builder_names: &FxHashSet<String>) -> CustomType {
-    let head = chain.head().expect("a custom type chain starts with `customType`");
+    let head = chain
+        .head()
+        .expect("a custom type chain starts with `customType`");
     let (fields, fields_complete, fields_span) = fields_of(head.arg(0), builder_names);
-    CustomType { span: chain.span, fields, fields_complete, fields_span, modifiers: chain.modifiers().to_vec() }
+    CustomType {
+        span: chain.span,
+        fields,
+        fields_complete,
+        fields_span,
+        modifiers: chain.modifiers().to_vec(),
+    }
 }
 
 fn secondary_indexes(call: &crate::value::Call) -> SecondaryIndexes {
-    let mut result = SecondaryIndexes { span: call.span, indexes: Vec::new(), complete: false };
+    let mut result = SecondaryIndexes {
+        span: call.span,
+        indexes: Vec::new(),
+        complete: false,
+    };
     let Some(Value::Function(callback)) = call.arg(0) else {
         return result;
     };
@@ -296,11 +349,20 @@ fn secondary_indexes(call: &crate::value::Call) -> SecondaryIndexes {
     };
     result.complete = array.complete;
     for item in &array.items {
-        let Some(chain) = item.as_chain().filter(|chain| Some(chain.root.value.as_str()) == parameter) else {
+        let Some(chain) = item
+            .as_chain()
+            .filter(|chain| Some(chain.root.value.as_str()) == parameter)
+        else {
             result.complete = false;
             continue;
         };
-        let string_arg = |name: &str| chain.find(name).and_then(|call| call.arg(0)).and_then(Value::as_string).cloned();
+        let string_arg = |name: &str| {
+            chain
+                .find(name)
+                .and_then(|call| call.arg(0))
+                .and_then(Value::as_string)
+                .cloned()
+        };
         result.indexes.push(IndexDef {
             span: chain.span,
             partition_key: chain
@@ -309,7 +371,10 @@ fn secondary_indexes(call: &crate::value::Call) -> SecondaryIndexes {
                 .and_then(|args| args.items.first())
                 .and_then(Value::as_string)
                 .cloned(),
-            sort_keys: chain.find("sortKeys").and_then(|call| call.arg(0)).and_then(Value::string_list),
+            sort_keys: chain
+                .find("sortKeys")
+                .and_then(|call| call.arg(0))
+                .and_then(Value::string_list),
             name: string_arg("name"),
             query_field: string_arg("queryField"),
             chain: chain.clone(),
@@ -322,7 +387,9 @@ fn define_data<'tree>(call: Node<'tree>, evaluator: &mut Evaluator<'tree>) -> Op
     let function = call.child_by_field_name("function")?;
     let arguments = call.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
-    let first = arguments.named_children(&mut cursor).find(|child| child.kind() != "comment");
+    let first = arguments
+        .named_children(&mut cursor)
+        .find(|child| child.kind() != "comment");
     let props = match first.map(|node| evaluator.eval(node)) {
         Some(Value::Object(object)) => Some(object),
         _ => None,

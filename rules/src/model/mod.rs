@@ -9,7 +9,7 @@ mod auth;
 mod extract;
 mod types;
 
-pub use auth::{Authorization, AuthRule, Operations};
+pub use auth::{AuthRule, Authorization, Operations};
 pub use extract::extract;
 pub use types::{
     CustomOperation, CustomType, EnumDef, Field, FieldKind, IdentifierDecl, IndexDef, Model,
@@ -92,7 +92,9 @@ impl Schema {
 
     /// Type names, for did-you-mean suggestions.
     pub fn type_names(&self) -> impl Iterator<Item = &str> {
-        self.types.iter().map(|schema_type| schema_type.name.as_str())
+        self.types
+            .iter()
+            .map(|schema_type| schema_type.name.as_str())
     }
 
     /// Whether every type name in the schema is known, so "X is not defined" can be said.

@@ -85,7 +85,11 @@ impl Model {
 
     /// Whether every field of the model is known, including what each one is.
     pub fn fields_fully_known(&self) -> bool {
-        self.fields_complete && self.fields.iter().all(|field| !matches!(field.kind, FieldKind::Unknown))
+        self.fields_complete
+            && self
+                .fields
+                .iter()
+                .all(|field| !matches!(field.kind, FieldKind::Unknown))
     }
 
     pub fn relationships(&self) -> impl Iterator<Item = (&Field, &Relationship)> {
@@ -105,7 +109,8 @@ impl Model {
         };
         match &declared.fields {
             Some(fields) if !fields.is_empty() => {
-                let partition_known = self.field(&fields[0].value).is_some() || fields[0].value == "id";
+                let partition_known =
+                    self.field(&fields[0].value).is_some() || fields[0].value == "id";
                 if partition_known {
                     Some(fields.clone())
                 } else if self.fields_complete {
@@ -191,7 +196,9 @@ impl Field {
             FieldKind::Ref { target } => format!("a.ref('{}'){list}", target.value),
             FieldKind::InlineEnum(_) => "an inline enum".to_string(),
             FieldKind::InlineCustomType(_) => "an inline custom type".to_string(),
-            FieldKind::Relationship(relationship) => format!("a {} relationship", relationship.kind.as_str()),
+            FieldKind::Relationship(relationship) => {
+                format!("a {} relationship", relationship.kind.as_str())
+            }
             FieldKind::Other(chain) => match chain.head() {
                 Some(head) => format!("a.{}()", head.name.value),
                 None => "an unknown value".to_string(),
@@ -205,7 +212,9 @@ impl Field {
 pub enum FieldKind {
     Scalar(Scalar),
     /// `a.ref('Name')`; whether it is an enum, custom type or model depends on the schema.
-    Ref { target: Spanned<String> },
+    Ref {
+        target: Spanned<String>,
+    },
     InlineEnum(EnumDef),
     InlineCustomType(CustomType),
     Relationship(Relationship),
@@ -255,7 +264,9 @@ impl Scalar {
 
     /// The scalar built by `a.<name>()`.
     pub fn from_builder(name: &str) -> Option<Scalar> {
-        Scalar::ALL.into_iter().find(|scalar| scalar.builder_name() == name)
+        Scalar::ALL
+            .into_iter()
+            .find(|scalar| scalar.builder_name() == name)
     }
 
     /// The builder method: `id`, `string`, `ipAddress`, ...
@@ -379,7 +390,8 @@ impl References {
 
     /// The names only, for comparing two sides.
     pub fn names(&self) -> Option<Vec<&str>> {
-        self.fields().map(|fields| fields.iter().map(|field| field.value.as_str()).collect())
+        self.fields()
+            .map(|fields| fields.iter().map(|field| field.value.as_str()).collect())
     }
 }
 

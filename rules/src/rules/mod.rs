@@ -40,7 +40,13 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub(crate) fn new(file: &'a FileModel, source: &'a str, settings: &'a Settings) -> Context<'a> {
-        Context { file, source, settings, syntax_error: None, diagnostics: Vec::new() }
+        Context {
+            file,
+            source,
+            settings,
+            syntax_error: None,
+            diagnostics: Vec::new(),
+        }
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
@@ -61,7 +67,11 @@ impl<'a> Context<'a> {
     }
 
     /// Sets the severity of the diagnostics reported since `start` (a configured override).
-    pub(crate) fn set_severity_from(&mut self, start: usize, severity: crate::diagnostic::Severity) {
+    pub(crate) fn set_severity_from(
+        &mut self,
+        start: usize,
+        severity: crate::diagnostic::Severity,
+    ) {
         for diagnostic in &mut self.diagnostics[start..] {
             diagnostic.severity = severity;
         }

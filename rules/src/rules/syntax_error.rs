@@ -30,7 +30,10 @@ declare_rule! {
     }
 }
 
-pub(crate) const RULES: &[Rule] = &[Rule { meta: &SYNTAX_ERROR, check }];
+pub(crate) const RULES: &[Rule] = &[Rule {
+    meta: &SYNTAX_ERROR,
+    check,
+}];
 
 fn check(context: &mut Context) {
     if let Some(span) = context.syntax_error {

@@ -71,11 +71,20 @@ fn check_model_name(context: &mut Context, schema: &Schema, from: &str, target: 
                     found.kind_name()
                 ),
             )
-            .with_label(found.key_span, format!("`{}` is defined here as a {}", target.value, found.kind_name()));
+            .with_label(
+                found.key_span,
+                format!(
+                    "`{}` is defined here as a {}",
+                    target.value,
+                    found.kind_name()
+                ),
+            );
             context.report(diagnostic);
         }
         None if schema.knows_all_types() => {
-            let models = schema.models().map(|(schema_type, _)| schema_type.name.as_str());
+            let models = schema
+                .models()
+                .map(|(schema_type, _)| schema_type.name.as_str());
             report_missing(context, target, models, "model");
         }
         None => {}
@@ -89,7 +98,12 @@ fn check_ref_name(context: &mut Context, schema: &Schema, target: &Spanned<Strin
         let names = schema
             .types
             .iter()
-            .filter(|schema_type| matches!(schema_type.kind, TypeKind::Enum(_) | TypeKind::CustomType(_)))
+            .filter(|schema_type| {
+                matches!(
+                    schema_type.kind,
+                    TypeKind::Enum(_) | TypeKind::CustomType(_)
+                )
+            })
             .map(|schema_type| schema_type.name.as_str());
         report_missing(context, target, names, "enum or custom type");
     }
@@ -105,7 +119,10 @@ fn report_missing<'n>(
     let mut message = format!("`{}` is not defined in the schema", target.value);
     match suggestion {
         Some(name) => message.push_str(&format!("; did you mean `{name}`?")),
-        None => message.push_str(&format!("; add an {what} named `{}` or name an existing one", target.value)),
+        None => message.push_str(&format!(
+            "; add an {what} named `{}` or name an existing one",
+            target.value
+        )),
     }
     let fix = suggestion.map(|name| {
         let quote = context.text(target.span).chars().next().unwrap_or('\'');
@@ -114,5 +131,7 @@ fn report_missing<'n>(
             vec![Edit::replace(target.span, format!("{quote}{name}{quote}"))],
         )
     });
-    context.report(Diagnostic::new(&UNKNOWN_RELATED_MODEL, target.span, message).with_optional_fix(fix));
+    context.report(
+        Diagnostic::new(&UNKNOWN_RELATED_MODEL, target.span, message).with_optional_fix(fix),
+    );
 }

@@ -1,0 +1,5 @@
+//! amplint's command line and language server. The only crate that does I/O; the checks
+//! themselves live in `amplint_rules`.
+
+pub mod cli;
+pub mod lsp;
