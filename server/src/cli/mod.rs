@@ -1,6 +1,9 @@
 //! The command line: `amplint check`, `amplint rule`.
 
 pub mod check;
+mod discover;
+mod files;
+mod output;
 pub mod rule;
 
 use std::process::ExitCode;
@@ -10,8 +13,10 @@ use std::process::ExitCode;
 pub enum Status {
     /// No error-severity diagnostic.
     Clean,
-    /// At least one error-severity diagnostic (or warning with `--deny-warnings`).
+    /// At least one error-severity diagnostic.
     Failed,
+    /// A file given on the command line could not be checked.
+    CouldNotRun,
 }
 
 impl Status {
@@ -19,6 +24,7 @@ impl Status {
         match self {
             Status::Clean => ExitCode::SUCCESS,
             Status::Failed => ExitCode::from(1),
+            Status::CouldNotRun => ExitCode::from(2),
         }
     }
 }

@@ -51,10 +51,13 @@ export const cleanMessage = (error, relPath) => {
   msg = msg.replace(/(file:\/\/)?\/[^\s'"`()]*amplint-conformance-[^\s'"`()]*\.mjs/g, relPath);
   msg = msg.replace(/(file:\/\/)?\/[^\s'"`()]*node_modules\//g, '');
   msg = msg.replace(/(file:\/\/)?\/(tmp|home|root|work|usr|var)\/[^\s'"`()]*/g, '<path>');
+  // graphql-js appends a location and an SDL excerpt ("GraphQL request:1:79",
+  // "1 | type Post ...", "  |   ^"): generated SDL, not the user's file; drop it.
   const lines = msg
     .split('\n')
     .map((l) => l.replace(/\s+$/, ''))
-    .filter((l) => l.trim() !== '');
+    .filter((l) => l.trim() !== '')
+    .filter((l) => !/^GraphQL request:\d+:\d+$/.test(l) && !/^\s*\d*\s\|/.test(l));
   let out = lines.slice(0, 4).join('\n').trim();
   if (out.length > 600) out = out.slice(0, 600) + '...';
   return out;
@@ -99,8 +102,9 @@ const buildAuth = (stack) => {
 };
 
 const runGraphqlTransform = (factory) => {
+  // Environment-agnostic, like the stacks Amplify's backend creates.
   const app = new App({ context: { 'amplify-backend-type': 'sandbox' } });
-  const stack = new Stack(app, 'data', { env: { account: '123456789012', region: 'us-east-1' } });
+  const stack = new Stack(app, 'data');
   const auth = buildAuth(stack);
   const cache = new Map();
   const getInstanceProps = {
