@@ -143,7 +143,7 @@ fn schema_type(entry: &Entry, builder_names: &FxHashSet<String>) -> SchemaType {
                 .map(|call| call.name.value.as_str())
                 .unwrap_or("");
             match head {
-                "model" => TypeKind::Model(model(chain, builder_names)),
+                "model" => TypeKind::Model(Box::new(model(chain, builder_names))),
                 "enum" => TypeKind::Enum(enum_def(chain)),
                 "customType" => TypeKind::CustomType(custom_type(chain, builder_names)),
                 _ => match OperationKind::from_builder(head) {
@@ -186,7 +186,7 @@ fn model(chain: &Chain, builder_names: &FxHashSet<String>) -> Model {
             argument,
         }
     });
-    let secondary_indexes = find("secondaryIndexes").map(|call| secondary_indexes(call));
+    let secondary_indexes = find("secondaryIndexes").map(secondary_indexes);
     let disable_operations = find("disableOperations").cloned();
     let authorization =
         find("authorization").map(|call| Authorization::from_call(call, builder_names));

@@ -46,7 +46,8 @@ impl SchemaType {
 
 #[derive(Clone, Debug)]
 pub enum TypeKind {
-    Model(Model),
+    /// Boxed: a model is much larger than the other kinds.
+    Model(Box<Model>),
     Enum(EnumDef),
     CustomType(CustomType),
     Operation(CustomOperation),

@@ -80,7 +80,7 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
         };
         if arguments.diff {
             would_change += 1;
-            output::diff::write(&mut out, file, fixed).into_diagnostic()?;
+            quiet_on_broken_pipe(output::diff::write(&mut out, file, fixed))?;
         } else {
             write_atomically(&file.path, fixed)
                 .map_err(|error| miette!("cannot write {}: {error}", file.display_path))?;
@@ -105,11 +105,11 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
             Format::Concise => output::concise::write(&mut out, &checked, &summary),
             Format::Json => output::json::write(&mut out, &checked, &summary),
         }
-        .into_diagnostic()?;
+        .map_or_else(|error| quiet_on_broken_pipe(Err(error)), Ok)?;
     } else if would_change > 0 {
         eprintln!("{would_change} file(s) would be changed by the fixes");
     }
-    out.flush().into_diagnostic()?;
+    quiet_on_broken_pipe(out.flush())?;
     let mut could_not_run = false;
     for file in &checked {
         if let Some(problem) = &file.problem {
@@ -143,4 +143,12 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
     } else {
         Status::Clean
     })
+}
+
+/// A reader that stopped reading (`amplint check | head`) is not an error of amplint's.
+fn quiet_on_broken_pipe(result: io::Result<()>) -> miette::Result<()> {
+    match result {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.into_diagnostic(),
+    }
 }
