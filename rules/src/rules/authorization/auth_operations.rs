@@ -216,7 +216,7 @@ fn check_list(
                 None
             } else {
                 first_read_like_on_field = false;
-                Some(("read".to_string(), false))
+                Some((quoted(context, operation.span, "read"), false))
             };
             problems.push((
                 index,
