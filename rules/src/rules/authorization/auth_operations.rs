@@ -151,6 +151,10 @@ fn report_index_access(context: &mut Context, to: &crate::value::Call, span: Spa
     );
 }
 
+/// One flagged item: its index, the message, and a replacement text with whether
+/// replacing is safe.
+type Problem = (usize, String, Option<(String, bool)>);
+
 /// What becomes of one item of the list.
 #[derive(Clone, Debug)]
 enum Action {
@@ -192,7 +196,7 @@ fn check_list(
     // First decide the deletions, so that their edits can be made disjoint.
     let mut actions: Vec<Action> = vec![Action::Keep; operations.len()];
     let mut first_read_like_on_field = true;
-    let mut problems: Vec<(usize, String, Option<(String, bool)>)> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
     for (index, operation) in operations.iter().enumerate() {
         let name = operation.value.as_str();
         if valid.contains(&name) {

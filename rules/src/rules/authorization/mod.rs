@@ -168,9 +168,11 @@ fn call_with_span<'a>(calls: &'a [Call], authorization: &Authorization) -> Optio
 
 /// The item text of an operation or group list in the quote style the file uses.
 pub(crate) fn quoted(context: &Context, like: crate::span::Span, text: &str) -> String {
-    let quote = match context.text(like).chars().next() {
-        Some(quote @ ('\'' | '"' | '`')) => quote,
-        _ => '\'',
-    };
+    let quote = context
+        .text(like)
+        .chars()
+        .next()
+        .filter(|first| matches!(first, '\'' | '"' | '`'))
+        .unwrap_or('\'');
     format!("{quote}{text}{quote}")
 }
