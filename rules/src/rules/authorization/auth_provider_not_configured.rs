@@ -359,3 +359,81 @@ fn insert_property(
         Edit::insert(at, format!("{separator} {}", property(None)))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::fix_all;
+    use crate::fix::Applicability;
+    use crate::settings::Settings;
+    use crate::syntax::SourceKind;
+
+    const NO_MODES: &str = "import { a, defineData } from '@aws-amplify/backend';
+const schema = a.schema({
+  Todo: a.model({ content: a.string() }),
+}).authorization((allow) => [allow.publicApiKey(), allow.owner()]);
+export const data = defineData({
+  schema,
+});
+";
+
+    fn settings(has_define_auth: Option<bool>) -> Settings {
+        Settings {
+            has_define_auth,
+            ..Settings::default()
+        }
+    }
+
+    fn findings(source: &str, has_define_auth: Option<bool>) -> Vec<String> {
+        crate::check(source, SourceKind::TypeScript, &settings(has_define_auth))
+            .diagnostics
+            .into_iter()
+            .filter(|diagnostic| diagnostic.rule == "auth-provider-not-configured")
+            .map(|diagnostic| source[diagnostic.span.range()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn no_modes_with_define_auth_has_no_api_key() {
+        assert_eq!(findings(NO_MODES, Some(true)), vec!["publicApiKey"]);
+    }
+
+    #[test]
+    fn no_modes_without_define_auth_has_an_api_key_but_no_user_pool() {
+        assert_eq!(findings(NO_MODES, Some(false)), vec!["owner"]);
+    }
+
+    #[test]
+    fn no_modes_and_unknown_define_auth_stays_silent() {
+        assert!(findings(NO_MODES, None).is_empty());
+    }
+
+    #[test]
+    fn fix_adds_modes_with_the_user_pool_default() {
+        let result = fix_all(
+            NO_MODES,
+            SourceKind::TypeScript,
+            &settings(Some(true)),
+            Applicability::Unsafe,
+        );
+        assert!(result.text.contains(
+            "  schema,\n  authorizationModes: {\n    defaultAuthorizationMode: 'userPool',\n    \
+             apiKeyAuthorizationMode: { expiresInDays: 30 },\n  },\n});"
+        ));
+        assert!(findings(&result.text, Some(true)).is_empty());
+    }
+
+    #[test]
+    fn fix_inline_define_data() {
+        let source = NO_MODES.replace("defineData({\n  schema,\n})", "defineData({ schema })");
+        let result = fix_all(
+            &source,
+            SourceKind::TypeScript,
+            &settings(Some(true)),
+            Applicability::Unsafe,
+        );
+        assert!(result.text.contains(
+            "defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'userPool', \
+             apiKeyAuthorizationMode: { expiresInDays: 30 } } })"
+        ));
+    }
+}
