@@ -63,8 +63,11 @@ fn identity_of(rule: &AuthRule) -> Option<String> {
         "authenticated" => ("private", String::new()),
         "custom" => ("custom", String::new()),
         "owner" => ("owner", "owner".to_string()),
-        "ownerDefinedIn" | "ownersDefinedIn" => ("owner", argument(0)?.to_string()),
-        "groupDefinedIn" | "groupsDefinedIn" => ("dynamicGroup", argument(0)?.to_string()),
+        "ownerDefinedIn" => ("owner", argument(0)?.to_string()),
+        // A field implied once as a string and once as a list is `invalid-auth-rule`'s.
+        "ownersDefinedIn" => ("owners", argument(0)?.to_string()),
+        "groupDefinedIn" => ("dynamicGroup", argument(0)?.to_string()),
+        "groupsDefinedIn" => ("dynamicGroups", argument(0)?.to_string()),
         "group" => ("staticGroup", argument(0)?.to_string()),
         "groups" => {
             let groups = call.arg(0)?.string_list()?;

@@ -12,13 +12,16 @@ declare_rule! {
     /// Flags `allow.groups([])`, and an explicit field that an authorization rule implies
     /// when its type or plurality does not match: the `owner` field of `allow.owner()`, and
     /// the field named in `ownerDefinedIn` / `groupDefinedIn` (one string) or
-    /// `ownersDefinedIn` / `groupsDefinedIn` (a list of strings).
+    /// `ownersDefinedIn` / `groupsDefinedIn` (a list of strings); also two rules that imply
+    /// the same field once as a string and once as a list.
     ///
     /// ## Why is this bad?
     /// `allow.groups([])` fails with `@auth rules using groups cannot have an empty list`.
     /// Amplify adds the implied field itself; an explicit one must match it, or the
     /// deployment stops with `Implicit field owner conflicts with the explicit field
-    /// definition.` (no location).
+    /// definition.` (no location); two rules disagreeing on it stop it with `Field editors
+    /// defined twice with conflicting definitions.` Amplify treats ID and the other
+    /// string-like scalars (AWSDate, AWSEmail, AWSURL, ...) as strings here.
     ///
     /// ## Example
     /// ```ts
@@ -44,6 +47,7 @@ pub(crate) fn check(context: &mut Context) {
         for rule in &site.authorization.rules {
             check_empty_groups(context, rule);
         }
+        check_conflicting_implied_fields(context, &site.authorization);
     }
     // Implied fields: model rules (and field rules) apply to their model; schema rules to
     // every model without rules of its own.
@@ -91,6 +95,58 @@ fn check_empty_groups(context: &mut Context, rule: &AuthRule) {
              cannot have an empty list`): list the groups that get access, e.g. \
              `allow.groups(['Admin'])`, or remove the rule",
         ));
+    }
+}
+
+/// Two rules of one list implying the same field, one as a string and one as a list
+/// (`ownerDefinedIn('editors')` with `ownersDefinedIn('editors')`): Amplify stops with
+/// `Field editors defined twice with conflicting definitions.`
+fn check_conflicting_implied_fields(context: &mut Context, authorization: &Authorization) {
+    let mut first_of: rustc_hash::FxHashMap<String, (bool, &AuthRule)> =
+        rustc_hash::FxHashMap::default();
+    for rule in &authorization.rules {
+        let Some((field_name, list)) = implied_field(rule) else {
+            continue;
+        };
+        match first_of.get(&field_name) {
+            None => {
+                first_of.insert(field_name, (list, rule));
+            }
+            Some(&(first_list, first_rule)) if first_list != list => {
+                let span = rule
+                    .strategy_call
+                    .arg(0)
+                    .map_or(rule.strategy.span, Value::span);
+                let describe = |list: bool| {
+                    if list {
+                        "a list of strings"
+                    } else {
+                        "one string"
+                    }
+                };
+                context.report(
+                    Diagnostic::new(
+                        &INVALID_AUTH_RULE,
+                        span,
+                        format!(
+                            "`allow.{}` makes `{field_name}` {}, but `allow.{}` makes it {}: \
+                             Amplify stops with `Field {field_name} defined twice with \
+                             conflicting definitions.`; use one field per rule, or the same \
+                             plurality in both",
+                            rule.strategy.value,
+                            describe(list),
+                            first_rule.strategy.value,
+                            describe(first_list)
+                        ),
+                    )
+                    .with_label(
+                        first_rule.strategy.span,
+                        format!("`{field_name}` is first implied here"),
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
     }
 }
 

@@ -176,3 +176,43 @@ pub(crate) fn quoted(context: &Context, like: crate::span::Span, text: &str) -> 
         .unwrap_or('\'');
     format!("{quote}{text}{quote}")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::Settings;
+    use crate::syntax::SourceKind;
+
+    /// Broken and odd authorization code must never panic.
+    #[test]
+    fn odd_input_does_not_panic() {
+        let bodies = [
+            ".authorization()",
+            ".authorization((allow) => allow)",
+            ".authorization((allow) => [allow.owner().to()])",
+            ".authorization((allow) => [allow.owner().to[]])",
+            ".authorization((allow) => [allow.owner().to['read', ])",
+            ".authorization((allow) => [allow.groups(), allow.groups()])",
+            ".authorization((allow) => [allow.public(1, 2), allow.private(x)])",
+            ".authorization(() => [a.allow.public(), a.allow])",
+            ".authorization([a.allow, a.allow.owner(), 3])",
+            ".authorization((allow) => [allow.owner().to(['read', 'get', 'get', 'list'])])",
+            ".authorization((allow) => [allow.owner().to(['get', ...more, 'read'])])",
+            ".authorization((allow) => [allow.ownerDefinedIn(), allow.ownersDefinedIn(1)])",
+            ".authorization((allow) => [allow.owner('日本'), allow.custom('🙂')])",
+        ];
+        for body in bodies {
+            let source = format!(
+                "import {{ a, defineData }} from '@aws-amplify/backend';\n\
+                 const schema = a.schema({{\n  Post: a.model({{ owner: a.integer(), t: a.string(){body} }}){body},\n}}){body};\n\
+                 export const data = defineData({{ schema, authorizationModes: {{}} }});\n"
+            );
+            let _ = crate::check(&source, SourceKind::TypeScript, &Settings::default());
+            let _ = crate::engine::fix_all(
+                &source,
+                SourceKind::TypeScript,
+                &Settings::default(),
+                crate::fix::Applicability::Unsafe,
+            );
+        }
+    }
+}

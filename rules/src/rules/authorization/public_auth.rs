@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::model::AuthRule;
-use crate::rules::authorization::{authorization_sites, AuthSite};
+use crate::rules::authorization::{authorization_sites, quoted, AuthSite};
 use crate::rules::Context;
 use crate::span::Span;
 use crate::value::Value;
@@ -111,11 +111,9 @@ fn gen2_strategy(strategy: &str, provider: Option<&str>) -> Option<(&'static str
         ("public", None | Some("apiKey")) => ("publicApiKey", String::new()),
         ("public", Some("iam" | "identityPool")) => ("guest", String::new()),
         ("private", None) => ("authenticated", String::new()),
-        ("private", Some("iam" | "identityPool")) => {
-            ("authenticated", "'identityPool'".to_string())
-        }
+        ("private", Some("iam" | "identityPool")) => ("authenticated", "identityPool".to_string()),
         ("private", Some(provider @ ("userPools" | "oidc"))) => {
-            ("authenticated", format!("'{provider}'"))
+            ("authenticated", provider.to_string())
         }
         _ => return None,
     })
@@ -186,7 +184,8 @@ fn check_rule(context: &mut Context, site: &AuthSite, rule: &AuthRule) {
                               access, or `allow.publicApiKey()` for API-key access"
                 .to_string(),
             _ => match replacement.as_ref() {
-                Some((name, argument)) => format!("use `allow.{name}({argument})`"),
+                Some((name, provider)) if provider.is_empty() => format!("use `allow.{name}()`"),
+                Some((name, provider)) => format!("use `allow.{name}('{provider}')`"),
                 None => "use `allow.authenticated(...)`".to_string(),
             },
         };
@@ -220,8 +219,13 @@ fn build_fix(
     } else {
         edits.push(Edit::replace(rule.strategy.span, new_name));
     }
-    if let Some((_, argument)) = replacement {
+    if let Some((_, provider)) = replacement {
         let args = call.args.as_ref()?;
+        let argument = match (provider.is_empty(), call.arg(0)) {
+            (true, _) => String::new(),
+            (false, Some(written)) => quoted(context, written.span(), provider),
+            (false, None) => format!("'{provider}'"),
+        };
         let current = context.text(args.span);
         let wanted = format!("({argument})");
         if current != wanted {
@@ -230,11 +234,12 @@ fn build_fix(
                 args.span.start + 1,
                 args.span.end.saturating_sub(1).max(args.span.start + 1),
             );
-            edits.push(Edit::replace(inner, argument.clone()));
+            edits.push(Edit::replace(inner, argument));
         }
     }
     let title = match replacement {
-        Some((name, argument)) => format!("Use `allow.{name}({argument})`"),
+        Some((name, provider)) if provider.is_empty() => format!("Use `allow.{name}()`"),
+        Some((name, provider)) => format!("Use `allow.{name}('{provider}')`"),
         None => format!("Use the callback parameter: `{}.{new_name}`", parameter?),
     };
     Some(Fix::unsafe_(title, edits))
