@@ -63,7 +63,11 @@ pub(crate) fn check(context: &mut Context) {
                 let models: Vec<(&SchemaType, &Model)> = site
                     .schema
                     .models()
-                    .filter(|(_, model)| model.authorization.is_none())
+                    .filter(|(_, model)| match &model.authorization {
+                        // An empty list of model rules falls back to the schema's too.
+                        None => true,
+                        Some(own) => own.complete && own.rules.is_empty(),
+                    })
                     .collect();
                 for (schema_type, model) in models {
                     check_implied_fields(
