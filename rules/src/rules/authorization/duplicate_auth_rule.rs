@@ -176,17 +176,16 @@ fn merge_fix(context: &Context, rules: &[AuthRule], first: usize, second: usize)
             let inner = array_text.strip_prefix('[')?.strip_suffix(']')?;
             let trimmed = inner.trim_end();
             let trimmed = trimmed.strip_suffix(',').unwrap_or(trimmed).trim_end();
-            let like = Span::new(span.file, span.start + 1, span.end);
+            let like = like_string(context, span);
             let additions: Vec<String> = missing
                 .iter()
-                .map(|operation| quoted(context, like_string(context, like), operation))
+                .map(|operation| quoted(context, like, operation))
                 .collect();
             let merged = if trimmed.trim().is_empty() {
                 format!("[{}]", additions.join(", "))
             } else {
                 format!("[{trimmed}, {}]", additions.join(", "))
             };
-            let _ = like;
             Some(Fix::unsafe_(
                 format!(
                     "Merge `{}` into the first rule and remove the repeated one",
