@@ -37,7 +37,11 @@ pub fn check_tree(source: &str, tree: &Tree, settings: &Settings) -> CheckResult
         };
         let before = context.len();
         (rule.check)(&mut context);
-        context.set_severity_from(before, severity);
+        // A configured severity overrides; otherwise each diagnostic keeps its own (a rule
+        // may report some findings below its default, e.g. `.to([])` as a warning).
+        if severity != rule.meta.severity {
+            context.set_severity_from(before, severity);
+        }
     }
     let mut diagnostics = context.into_diagnostics();
     diagnostics.sort_by(|a, b| {
