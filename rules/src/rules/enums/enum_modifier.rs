@@ -69,17 +69,22 @@ pub(crate) fn check(context: &mut Context) {
             if bad.is_empty() {
                 continue;
             }
-            let fix = match site.field {
-                None => Some(removal_fix(&site.name, &bad)),
+            let (name, mut fix) = match site.field {
+                None => (site.name.clone(), Some(removal_fix(&site.name, &bad))),
                 Some(field) => {
                     let generated =
                         generated_names.get_or_insert_with(|| generated_type_names(schema, &sites));
-                    hoist_fix(context, schema, site, field, generated)
+                    match free_name(schema, &site.name, generated) {
+                        Some(name) => {
+                            let fix = hoist_fix(context, schema, site, field, &name);
+                            (name, fix)
+                        }
+                        None => (site.name.clone(), None),
+                    }
                 }
             };
-            let mut fix = fix;
             for call in bad {
-                let message = message(site, call);
+                let message = message(site, &name, call);
                 context.report(
                     Diagnostic::new(&ENUM_MODIFIER, call.span, message)
                         .with_optional_fix(fix.take()),
@@ -89,9 +94,9 @@ pub(crate) fn check(context: &mut Context) {
     }
 }
 
-fn message(site: &EnumSite, call: &Call) -> String {
+/// `name` is the top-level enum's name, or the name proposed for an inline one.
+fn message(site: &EnumSite, name: &str, call: &Call) -> String {
     let method = &call.name.value;
-    let name = &site.name;
     let not_a_function = format!(
         "`a.enum([...])` has no `.{method}()`: the file fails to load \
          (`TypeError: ... .{method} is not a function`)"
@@ -148,7 +153,7 @@ fn hoist_fix(
     schema: &Schema,
     site: &EnumSite,
     field: &Field,
-    generated: &FxHashMap<String, usize>,
+    name: &str,
 ) -> Option<Fix> {
     let chain = field.chain.as_ref()?;
     if chain.span.start < field.span.start || chain.span.end > field.span.end {
@@ -160,7 +165,6 @@ fn hoist_fix(
     if enum_text.is_empty() {
         return None;
     }
-    let name = free_name(schema, &site.name, generated)?;
     let insertion = insertion_after_entry(context, schema, site.top_level)?;
 
     let quote = enum_text
