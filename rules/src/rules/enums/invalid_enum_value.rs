@@ -53,7 +53,10 @@ fn check_values(context: &mut Context, site: &EnumSite) {
     };
     let name = &site.name;
     let described = match site.field {
-        Some(field) => format!("the enum of `{}` (`{name}`)", field.name),
+        Some(field) => format!(
+            "the inline enum of `{}.{}` (`{name}`)",
+            site.owner, field.name
+        ),
         None => format!("the enum `{name}`"),
     };
     if values.is_empty() {

@@ -25,6 +25,9 @@ struct EnumSite<'a> {
     definition: &'a EnumDef,
     /// The field holding an inline enum; `None` for a top-level enum.
     field: Option<&'a Field>,
+    /// The type whose field holds an inline enum (`Todo`, or `TodoMeta` for an inline
+    /// custom type); the enum's own name for a top-level enum.
+    owner: String,
     /// The index in `schema.types` of the top-level entry the enum is written in.
     top_level: usize,
 }
@@ -39,6 +42,7 @@ fn enum_sites(schema: &Schema) -> Vec<EnumSite<'_>> {
                 name: schema_type.name.clone(),
                 definition,
                 field: None,
+                owner: schema_type.name.clone(),
                 top_level,
             }),
             TypeKind::Model(model) => {
@@ -68,6 +72,7 @@ fn collect_inline<'a>(
                 name: inline_type_name(owner, &field.name),
                 definition,
                 field: Some(field),
+                owner: owner.to_string(),
                 top_level,
             }),
             FieldKind::InlineCustomType(custom_type) => collect_inline(

@@ -148,7 +148,13 @@ impl ModelCheck<'_> {
                 let mut message = format!(
                     "`{model_name}` has no field `{name}`: Amplify silently drops this index"
                 );
-                self.push_suggestion(&mut message, name);
+                match name.as_str() {
+                    "createdAt" | "updatedAt" => message.push_str(&format!(
+                        "; the implicit `{name}` must be declared to index it \
+                         (`{name}: a.datetime()`)"
+                    )),
+                    _ => self.push_suggestion(&mut message, name),
+                }
                 message
             }
             Some(KeyProblem::Relationship) => {
