@@ -381,3 +381,67 @@ fn newline(source: &str) -> &'static str {
         "\n"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{fix_all, Applicability, Settings, SourceKind};
+
+    fn fixed(source: &str) -> String {
+        fix_all(
+            source,
+            SourceKind::TypeScript,
+            &Settings::default(),
+            Applicability::Unsafe,
+        )
+        .text
+    }
+
+    #[test]
+    fn hoists_with_crlf_line_endings() {
+        let source = "const schema = a.schema({\r\n  Todo: a.model({\r\n    status: a.enum(['A', 'B']).required(),\r\n  }),\r\n});\r\n";
+        assert_eq!(
+            fixed(source),
+            "const schema = a.schema({\r\n  Todo: a.model({\r\n    status: a.ref('TodoStatus').required(),\r\n  }),\r\n  TodoStatus: a.enum(['A', 'B']),\r\n});\r\n"
+        );
+    }
+
+    #[test]
+    fn hoists_after_the_last_entry_without_trailing_comma() {
+        let source = "const schema = a.schema({\n\tTodo: a.model({\n\t\tstatus: a.enum(['A']).array().default('A'),\n\t})\n});\n";
+        assert_eq!(
+            fixed(source),
+            "const schema = a.schema({\n\tTodo: a.model({\n\t\tstatus: a.ref('TodoStatus').array(),\n\t}),\n\tTodoStatus: a.enum(['A'])\n});\n"
+        );
+    }
+
+    #[test]
+    fn hoists_several_enums_of_one_model_in_field_order() {
+        let source = "const schema = a.schema({\n  Todo: a.model({\n    status: a.enum(['A']).required(),\n    kind: a.enum(['B']).required(),\n  }), // the todo\n  Note: a.model({}),\n});\n";
+        assert_eq!(
+            fixed(source),
+            "const schema = a.schema({\n  Todo: a.model({\n    status: a.ref('TodoStatus').required(),\n    kind: a.ref('TodoKind').required(),\n  }), // the todo\n  TodoStatus: a.enum(['A']),\n  TodoKind: a.enum(['B']),\n  Note: a.model({}),\n});\n"
+        );
+    }
+
+    fn applicabilities(source: &str) -> Vec<Applicability> {
+        crate::check(source, SourceKind::TypeScript, &Settings::default())
+            .diagnostics
+            .into_iter()
+            .filter(|diagnostic| diagnostic.rule == "enum-modifier")
+            .filter_map(|diagnostic| diagnostic.fix.map(|fix| fix.applicability))
+            .collect()
+    }
+
+    #[test]
+    fn hoisting_is_safe_only_when_it_keeps_what_was_written() {
+        let required = "a.schema({ Todo: a.model({ status: a.enum(['A']).required() }) });";
+        assert_eq!(applicabilities(required), [Applicability::Safe]);
+        let with_default = "a.schema({ Todo: a.model({ status: a.enum(['A']).default('A') }) });";
+        assert_eq!(applicabilities(with_default), [Applicability::Unsafe]);
+        let name_taken =
+            "a.schema({ TodoStatus: a.enum(['X']), Todo: a.model({ status: a.enum(['A']).array() }) });";
+        assert_eq!(applicabilities(name_taken), [Applicability::Unsafe]);
+        let top_level = "a.schema({ Status: a.enum(['A']).required() });";
+        assert_eq!(applicabilities(top_level), [Applicability::Unsafe]);
+    }
+}
