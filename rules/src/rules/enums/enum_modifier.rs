@@ -60,17 +60,20 @@ pub(crate) fn check(context: &mut Context) {
         let sites = enum_sites(schema);
         let mut generated_names: Option<FxHashMap<String, usize>> = None;
         for site in &sites {
-            let bad: Vec<&Call> = site
+            let non_existent_calls: Vec<&Call> = site
                 .definition
                 .modifiers
                 .iter()
                 .filter(|call| NON_EXISTENT.contains(&call.name.value.as_str()))
                 .collect();
-            if bad.is_empty() {
+            if non_existent_calls.is_empty() {
                 continue;
             }
             let (name, mut fix) = match site.field {
-                None => (site.name.clone(), Some(removal_fix(&site.name, &bad))),
+                None => (
+                    site.name.clone(),
+                    Some(removal_fix(&site.name, &non_existent_calls)),
+                ),
                 Some(field) => {
                     let generated =
                         generated_names.get_or_insert_with(|| generated_type_names(schema, &sites));
@@ -83,7 +86,7 @@ pub(crate) fn check(context: &mut Context) {
                     }
                 }
             };
-            for call in bad {
+            for call in non_existent_calls {
                 let message = message(site, &name, call);
                 context.report(
                     Diagnostic::new(&ENUM_MODIFIER, call.span, message)
@@ -121,14 +124,15 @@ fn message(site: &EnumSite, name: &str, call: &Call) -> String {
 }
 
 /// Removes the calls from a top-level enum.
-fn removal_fix(name: &str, bad: &[&Call]) -> Fix {
-    let calls: Vec<String> = bad
+fn removal_fix(name: &str, non_existent_calls: &[&Call]) -> Fix {
+    let calls: Vec<String> = non_existent_calls
         .iter()
         .map(|call| format!("`.{}()`", call.name.value))
         .collect();
     Fix::unsafe_(
         format!("Remove {} from the enum `{name}`", calls.join(", ")),
-        bad.iter()
+        non_existent_calls
+            .iter()
             .map(|call| Edit::delete(call.tail_span))
             .collect(),
     )
