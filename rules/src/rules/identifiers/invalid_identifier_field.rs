@@ -3,7 +3,6 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::{AuthRule, Authorization, FieldKind, Model, Scalar, Schema};
 use crate::rules::Context;
-use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -136,7 +135,7 @@ fn check_entry(
             ),
         )
         .with_label(
-            rule_span(rule),
+            rule.strategy_call.span,
             format!("`{}` is the owner field of this rule", entry.name),
         );
         context.report(diagnostic);
@@ -169,8 +168,4 @@ fn owner_rule_using<'a>(
                 .is_some_and(|claim| claim.contains("::")),
         }
     })
-}
-
-fn rule_span(rule: &AuthRule) -> Span {
-    rule.strategy_call.span
 }
