@@ -61,9 +61,17 @@ pub(crate) fn check(context: &mut Context) {
                     || format!("a scalar typed like `{}`'s identifier", site.related_name),
                     |scalar| format!("`{}`", builder_call(builder_of(field), scalar)),
                 );
+                let remedy = if matches!(field.kind, FieldKind::Relationship(_)) {
+                    format!(
+                        "reference a scalar field of `{}` holding it instead ({wanted})",
+                        site.model_name
+                    )
+                } else {
+                    format!("make it {wanted}")
+                };
                 let message = format!(
                     "reference field `{}.{}` is {problem}; a reference field must be a plain \
-                     scalar holding `{}`'s identifier: make it {wanted}",
+                     scalar holding `{}`'s identifier: {remedy}",
                     site.model_name, name.value, site.related_name
                 );
                 let fix = match &field.kind {

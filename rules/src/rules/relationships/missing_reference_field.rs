@@ -90,10 +90,9 @@ fn check_named_references(context: &mut Context, pairing: &Pairing) {
                 .fields
                 .iter()
                 .filter(|field| plain_scalar(field).is_some())
+                .filter(|field| !references.names.iter().any(|used| used.value == field.name))
                 .map(|field| field.name.as_str());
-            if let Some(suggestion) = did_you_mean(&name.value, candidates) {
-                message.push_str(&format!("; did you mean `{suggestion}`?"));
-            }
+            let suggestion = did_you_mean(&name.value, candidates);
             let declaration = typed.map(|scalar| {
                 format!(
                     "{}: {}",
@@ -101,23 +100,31 @@ fn check_named_references(context: &mut Context, pairing: &Pairing) {
                     builder_call(builder_of(site.field), scalar)
                 )
             });
-            match &declaration {
-                Some(declaration) => {
+            match (suggestion, &declaration) {
+                // A typo: adding a second, misspelled field would be the wrong repair.
+                (Some(suggestion), _) => message.push_str(&format!(
+                    "; did you mean `{suggestion}`? Rename the reference on both sides"
+                )),
+                (None, Some(declaration)) => {
                     message.push_str(&format!("; add `{declaration}` to `{}`", site.model_name))
                 }
-                None => message.push_str(&format!(
+                (None, None) => message.push_str(&format!(
                     "; add a field `{}` to `{}` typed like `{}`'s identifier",
                     name.value, site.model_name, site.related_name
                 )),
             }
-            let fix = declaration.and_then(|declaration| {
-                insert_before_field(context.source, child, site.field, &declaration).map(|edit| {
-                    Fix::unsafe_(
-                        format!("Add `{declaration}` to `{}`", site.model_name),
-                        vec![edit],
+            let fix = declaration
+                .filter(|_| suggestion.is_none())
+                .and_then(|declaration| {
+                    insert_before_field(context.source, child, site.field, &declaration).map(
+                        |edit| {
+                            Fix::unsafe_(
+                                format!("Add `{declaration}` to `{}`", site.model_name),
+                                vec![edit],
+                            )
+                        },
                     )
-                })
-            });
+                });
             let mut diagnostic = Diagnostic::new(&MISSING_REFERENCE_FIELD, name.span, message)
                 .with_optional_fix(fix);
             if let Some(parent_field) = site.related.field(&name.value).filter(|_| on_parent) {

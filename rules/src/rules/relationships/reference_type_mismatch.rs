@@ -63,7 +63,7 @@ pub(crate) fn check(context: &mut Context) {
                 let (actual, wanted) = (scalars[position], identifier_scalars[position]);
                 let message = format!(
                     "reference field `{}.{}` is `{}`, but `{}`'s identifier field `{}` is `{}`: \
-                     make `{}` a `{}` (`a.{}()`)",
+                     make `{}` `{}` (`a.{}()`)",
                     site.model_name,
                     name.value,
                     actual.graphql_name(),
