@@ -90,11 +90,17 @@ fn pair_diagnostic(context: &Context, site: &Site, other: &Site) -> Diagnostic {
     }
     let this_text = site.references_text(context.source);
     let other_text = other.references_text(context.source);
+    let lists = |site: &Site, text: &str| match site.relationship.references {
+        References::Known { .. } => format!("lists the references {text}"),
+        _ => "lists no references".to_string(),
+    };
     let message = format!(
-        "`{}` lists the references {this_text}, but its counterpart `{}` lists {other_text}: \
-         both sides must list the same reference fields in the same order; use {other_text}",
+        "`{}` {}, but its counterpart `{}` {}: both sides must list the same reference fields \
+         in the same order; use {other_text}",
         site.qualified_name(),
-        other.qualified_name()
+        lists(site, &this_text),
+        other.qualified_name(),
+        lists(other, &other_text)
     );
     let fix = align(context, site, other).map(|edit| {
         Fix::unsafe_(
