@@ -75,13 +75,11 @@ pub(crate) fn builder_of(field: &Field) -> &str {
 
 /// The quote character of a string literal's text (`'` when unknown).
 pub(crate) fn quote_of(source: &str, span: Span) -> char {
-    match source
+    source
         .get(span.range())
         .and_then(|text| text.chars().next())
-    {
-        Some(quote @ ('\'' | '"' | '`')) => quote,
-        _ => '\'',
-    }
+        .filter(|c| matches!(c, '\'' | '"' | '`'))
+        .unwrap_or('\'')
 }
 
 fn line_start(source: &str, offset: usize) -> usize {

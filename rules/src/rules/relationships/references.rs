@@ -43,7 +43,7 @@ impl<'s> ChildReferences<'_, 's> {
     pub fn scalars(&self) -> Option<Vec<Scalar>> {
         self.fields
             .iter()
-            .map(|field| field.and_then(|field| plain_scalar(field)))
+            .map(|field| field.and_then(plain_scalar))
             .collect()
     }
 
@@ -213,19 +213,6 @@ pub(crate) fn reorder_edits(
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_words() {
-        assert_eq!(words("authorFirstName"), ["author", "first", "name"]);
-        assert_eq!(words("authorDoB"), ["author", "do", "b"]);
-        assert_eq!(shared_words("cityName", "name"), 1);
-        assert_eq!(permutations(3).map(|all| all.len()), Some(6));
-    }
-}
-
 /// How a belongsTo's reference types line up with the parent's identifier, position by
 /// position (`ID` and `String` count as equal).
 pub(crate) enum Alignment {
@@ -306,5 +293,18 @@ impl ChildReferences<'_, '_> {
             }
         }
         edits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_words() {
+        assert_eq!(words("authorFirstName"), ["author", "first", "name"]);
+        assert_eq!(words("authorDoB"), ["author", "do", "b"]);
+        assert_eq!(shared_words("cityName", "name"), 1);
+        assert_eq!(permutations(3).map(|all| all.len()), Some(6));
     }
 }
