@@ -170,7 +170,11 @@ fn check_missing_lists(context: &mut Context, pairing: &Pairing) {
         } else {
             (site.related_name, site.model_name)
         };
-        let proposal = if site.kind() == RelationKind::BelongsTo {
+        // With several counterparts, naming references on one pair would leave the others
+        // mismatched: only say what is missing.
+        let proposal = if site.kind() == RelationKind::BelongsTo
+            && matches!(status, Status::Matched(_) | Status::MissingInverse)
+        {
             propose_references(site)
         } else {
             None
