@@ -195,8 +195,12 @@ fn check_missing_lists(context: &mut Context, pairing: &Pairing) {
                     .join(", "),
                 proposal.argument
             )),
-            None => message.push_str(&format!(
+            None if site.kind() == RelationKind::BelongsTo => message.push_str(&format!(
                 "; add a reference field to `{child_name}` and pass its name to both sides"
+            )),
+            None => message.push_str(&format!(
+                "; add a reference field and a `belongsTo('{parent_name}', ...)` over it to \
+                 `{child_name}`, and pass the field's name here too"
             )),
         }
         let fix =
