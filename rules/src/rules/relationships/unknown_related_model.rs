@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
-use crate::model::{FieldKind, Schema, TypeKind};
+use crate::model::{Field, FieldKind, Schema, TypeKind};
 use crate::rules::Context;
 use crate::span::Spanned;
 use crate::suggest::did_you_mean;
@@ -10,7 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Checks that the model named in `a.hasMany`, `a.hasOne`, `a.belongsTo` and the type
     /// named in `a.ref` exist in the schema, and that a relationship names a model (not a
-    /// custom type or an enum).
+    /// custom type or an enum); also inside custom types written inline in a field. The
+    /// diagnostic points at the name (the string literal, quotes included).
     ///
     /// ## Why is this bad?
     /// TypeScript sees the name as a plain string. Amplify stops the deployment with
@@ -42,17 +43,26 @@ pub(crate) fn check(context: &mut Context) {
                 TypeKind::CustomType(custom_type) => &custom_type.fields,
                 _ => continue,
             };
-            for field in fields {
-                match &field.kind {
-                    FieldKind::Relationship(relationship) => {
-                        if let Some(target) = &relationship.related_model {
-                            check_model_name(context, schema, &schema_type.name, target);
-                        }
-                    }
-                    FieldKind::Ref { target } => check_ref_name(context, schema, target),
-                    _ => {}
+            check_fields(context, schema, &schema_type.name, fields);
+        }
+    }
+}
+
+/// The fields of a model or custom type, and of the custom types written inline in them.
+fn check_fields(context: &mut Context, schema: &Schema, owner: &str, fields: &[Field]) {
+    for field in fields {
+        match &field.kind {
+            FieldKind::Relationship(relationship) => {
+                if let Some(target) = &relationship.related_model {
+                    check_model_name(context, schema, owner, target);
                 }
             }
+            FieldKind::Ref { target } => check_ref_name(context, schema, target),
+            FieldKind::InlineCustomType(custom_type) => {
+                let owner = format!("{owner}.{}", field.name);
+                check_fields(context, schema, &owner, &custom_type.fields);
+            }
+            _ => {}
         }
     }
 }
