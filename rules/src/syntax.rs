@@ -77,3 +77,52 @@ pub fn first_syntax_error(tree: &Tree) -> Option<std::ops::Range<usize>> {
         }
     }
 }
+
+/// Field ids of the grammar, looked up once: `child_by_field_name` compares strings on every
+/// call, which dominated extraction time on large schemas.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub alias: u16,
+    pub argument: u16,
+    pub arguments: u16,
+    pub body: u16,
+    pub declaration: u16,
+    pub function: u16,
+    pub index: u16,
+    pub key: u16,
+    pub name: u16,
+    pub object: u16,
+    pub operator: u16,
+    pub parameter: u16,
+    pub parameters: u16,
+    pub pattern: u16,
+    pub property: u16,
+    pub source: u16,
+    pub value: u16,
+}
+
+impl Fields {
+    /// The ids for `language` (both TypeScript grammars share them, but look them up anyway).
+    pub fn of(language: &Language) -> Fields {
+        let id = |name: &str| language.field_id_for_name(name).map_or(0, |id| id.get());
+        Fields {
+            alias: id("alias"),
+            argument: id("argument"),
+            arguments: id("arguments"),
+            body: id("body"),
+            declaration: id("declaration"),
+            function: id("function"),
+            index: id("index"),
+            key: id("key"),
+            name: id("name"),
+            object: id("object"),
+            operator: id("operator"),
+            parameter: id("parameter"),
+            parameters: id("parameters"),
+            pattern: id("pattern"),
+            property: id("property"),
+            source: id("source"),
+            value: id("value"),
+        }
+    }
+}

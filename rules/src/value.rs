@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tree_sitter::{Node, Tree};
 
 use crate::span::{FileId, Span, Spanned};
-use crate::syntax::node_text;
+use crate::syntax::{node_text, Fields};
 
 /// How deep the evaluator follows nested expressions before giving up (deeper input is
 /// [`Value::Unknown`]); keeps pathological nesting from exhausting the stack.
@@ -42,6 +42,9 @@ pub enum Unknown {
     Cycle,
     /// Nesting deeper than the evaluator follows.
     TooDeep,
+    /// Deliberately not evaluated (the `schema` passed to `defineData`, which the
+    /// extractor reads from its `a.schema(...)` call instead of evaluating it twice).
+    NotEvaluated,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -256,6 +259,10 @@ pub struct Evaluator<'a> {
     parameters: Vec<String>,
     resolving: FxHashSet<&'a str>,
     depth: usize,
+    pub(crate) fields: Fields,
+    /// Keys whose values the next object evaluated leaves unevaluated
+    /// ([`Unknown::NotEvaluated`]); applies to that one object only.
+    skip_keys: &'static [&'static str],
 }
 
 /// Modules that export Amplify's schema builder `a`.
@@ -271,6 +278,8 @@ impl<'a> Evaluator<'a> {
             parameters: Vec::new(),
             resolving: FxHashSet::default(),
             depth: 0,
+            fields: Fields::of(&tree.language()),
+            skip_keys: &[],
         };
         evaluator.collect_bindings(tree.root_node());
         if evaluator.builder_names.is_empty() {
@@ -296,7 +305,7 @@ impl<'a> Evaluator<'a> {
         let mut cursor = program.walk();
         for statement in program.named_children(&mut cursor) {
             let declaration = match statement.kind() {
-                "export_statement" => match statement.child_by_field_name("declaration") {
+                "export_statement" => match statement.child_by_field_id(self.fields.declaration) {
                     Some(declaration) => declaration,
                     None => continue,
                 },
@@ -318,8 +327,8 @@ impl<'a> Evaluator<'a> {
                     continue;
                 }
                 let (Some(name), Some(value)) = (
-                    declarator.child_by_field_name("name"),
-                    declarator.child_by_field_name("value"),
+                    declarator.child_by_field_id(self.fields.name),
+                    declarator.child_by_field_id(self.fields.value),
                 ) else {
                     continue;
                 };
@@ -332,7 +341,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn collect_import(&mut self, statement: Node<'a>) {
-        let Some(source) = statement.child_by_field_name("source") else {
+        let Some(source) = statement.child_by_field_id(self.fields.source) else {
             return;
         };
         let module = unquote(self.text(source));
@@ -341,9 +350,9 @@ impl<'a> Evaluator<'a> {
         while let Some(node) = stack.pop() {
             match node.kind() {
                 "import_specifier" => {
-                    let imported = node.child_by_field_name("name").map(|name| self.text(name));
+                    let imported = node.child_by_field_id(self.fields.name).map(|name| self.text(name));
                     let local = node
-                        .child_by_field_name("alias")
+                        .child_by_field_id(self.fields.alias)
                         .map(|alias| self.text(alias));
                     if let Some(local) = local.or(imported) {
                         if from_builder_module && imported == Some("a") {
@@ -410,8 +419,8 @@ impl<'a> Evaluator<'a> {
             "null" => Value::Null(span),
             "undefined" => Value::Undefined(span),
             "unary_expression" => {
-                let operator = node.child_by_field_name("operator").map(|op| self.text(op));
-                let argument = node.child_by_field_name("argument");
+                let operator = node.child_by_field_id(self.fields.operator).map(|op| self.text(op));
+                let argument = node.child_by_field_id(self.fields.argument);
                 match (operator, argument) {
                     (Some("-"), Some(argument)) if argument.kind() == "number" => Value::Number {
                         raw: format!("-{}", self.text(argument)),
@@ -465,7 +474,17 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Evaluates an object literal, leaving the values of `keys` unevaluated.
+    pub fn eval_object_skipping(&mut self, node: Node<'a>, keys: &'static [&'static str]) -> Value {
+        if node.kind() != "object" {
+            return self.eval(node);
+        }
+        self.skip_keys = keys;
+        Value::Object(self.eval_object(node))
+    }
+
     fn eval_object(&mut self, node: Node<'a>) -> ObjectValue {
+        let skip_keys = std::mem::take(&mut self.skip_keys);
         let mut entries = Vec::new();
         let mut complete = true;
         let mut cursor = node.walk();
@@ -474,8 +493,8 @@ impl<'a> Evaluator<'a> {
                 "comment" => {}
                 "pair" => {
                     let (Some(key), Some(value)) = (
-                        child.child_by_field_name("key"),
-                        child.child_by_field_name("value"),
+                        child.child_by_field_id(self.fields.key),
+                        child.child_by_field_id(self.fields.value),
                     ) else {
                         complete = false;
                         continue;
@@ -484,21 +503,25 @@ impl<'a> Evaluator<'a> {
                         complete = false;
                         continue;
                     };
-                    entries.push(Entry {
-                        key: name,
-                        key_span: self.span(key),
-                        key_kind,
-                        value: self.eval(value),
-                        span: self.span(child),
-                    });
+                    let value = if skip_keys.contains(&name.as_str()) {
+                        self.unknown(value, Unknown::NotEvaluated)
+                    } else {
+                        self.eval(value)
+                    };
+                    entries.push(Entry { key: name, key_span: self.span(key), key_kind, value, span: self.span(child) });
                 }
                 "shorthand_property_identifier" => {
                     let name = self.text(child);
+                    let value = if skip_keys.contains(&name) {
+                        self.unknown(child, Unknown::NotEvaluated)
+                    } else {
+                        self.eval_identifier(child)
+                    };
                     entries.push(Entry {
                         key: name.to_string(),
                         key_span: self.span(child),
                         key_kind: KeyKind::Shorthand,
-                        value: self.eval_identifier(child),
+                        value,
                         span: self.span(child),
                     });
                 }
@@ -578,8 +601,8 @@ impl<'a> Evaluator<'a> {
 
     fn eval_member(&mut self, node: Node<'a>) -> Value {
         let (Some(object), Some(property)) = (
-            node.child_by_field_name("object"),
-            node.child_by_field_name("property"),
+            node.child_by_field_id(self.fields.object),
+            node.child_by_field_id(self.fields.property),
         ) else {
             return self.unknown(node, Unknown::Expression);
         };
@@ -613,8 +636,8 @@ impl<'a> Evaluator<'a> {
 
     fn eval_subscript(&mut self, node: Node<'a>) -> Value {
         let (Some(object), Some(index)) = (
-            node.child_by_field_name("object"),
-            node.child_by_field_name("index"),
+            node.child_by_field_id(self.fields.object),
+            node.child_by_field_id(self.fields.index),
         ) else {
             return self.unknown(node, Unknown::Expression);
         };
@@ -651,8 +674,8 @@ impl<'a> Evaluator<'a> {
 
     fn eval_call(&mut self, node: Node<'a>) -> Value {
         let (Some(function), Some(arguments)) = (
-            node.child_by_field_name("function"),
-            node.child_by_field_name("arguments"),
+            node.child_by_field_id(self.fields.function),
+            node.child_by_field_id(self.fields.arguments),
         ) else {
             return self.unknown(node, Unknown::Expression);
         };
@@ -707,16 +730,16 @@ impl<'a> Evaluator<'a> {
 
     fn eval_function(&mut self, node: Node<'a>) -> Value {
         let mut params = Vec::new();
-        if let Some(parameter) = node.child_by_field_name("parameter") {
+        if let Some(parameter) = node.child_by_field_id(self.fields.parameter) {
             params.push(Spanned::new(
                 self.text(parameter).to_string(),
                 self.span(parameter),
             ));
-        } else if let Some(parameters) = node.child_by_field_name("parameters") {
+        } else if let Some(parameters) = node.child_by_field_id(self.fields.parameters) {
             let mut cursor = parameters.walk();
             for parameter in parameters.named_children(&mut cursor) {
                 let pattern = parameter
-                    .child_by_field_name("pattern")
+                    .child_by_field_id(self.fields.pattern)
                     .unwrap_or(parameter);
                 if pattern.kind() == "identifier" {
                     params.push(Spanned::new(
@@ -726,7 +749,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.child_by_field_id(self.fields.body) else {
             return self.unknown(node, Unknown::Expression);
         };
         let returned = if body.kind() == "statement_block" {

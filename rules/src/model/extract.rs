@@ -7,6 +7,7 @@ use super::auth::Authorization;
 use super::types::*;
 use super::{DefineData, FileModel, Schema};
 use crate::span::FileId;
+use crate::syntax::{node_text, Fields};
 use crate::value::{Chain, Entry, Evaluator, ObjectValue, Value};
 
 /// Extracts every `a.schema({...})` and `defineData({...})` of a parsed file.
@@ -17,7 +18,7 @@ pub fn extract(tree: &Tree, source: &str, file: FileId) -> FileModel {
         match node {
             Found::Schema(top) => {
                 if let Value::Chain(chain) = evaluator.eval(top) {
-                    if let Some(schema) = schema_from_chain(&chain, &evaluator.builder_names) {
+                    if let Some(schema) = schema_from_chain(chain, &evaluator.builder_names) {
                         model.schemas.push(schema);
                     }
                 }
@@ -40,64 +41,58 @@ enum Found<'tree> {
     DefineData(Node<'tree>),
 }
 
-/// Walks the whole tree once (iteratively) for `a.schema(` calls and `defineData(` calls.
-fn outermost_calls<'tree>(
-    tree: &'tree Tree,
-    source: &str,
-    evaluator: &Evaluator<'_>,
-) -> Vec<Found<'tree>> {
-    let mut found = Vec::new();
-    let mut cursor = tree.walk();
-    'walk: loop {
-        let node = cursor.node();
-        if node.kind() == "call_expression" {
-            if let Some(function) = node.child_by_field_name("function") {
-                match function.kind() {
-                    "member_expression" => {
-                        let object = function.child_by_field_name("object");
-                        let property = function.child_by_field_name("property");
-                        if let (Some(object), Some(property)) = (object, property) {
-                            if object.kind() == "identifier"
-                                && crate::syntax::node_text(property, source) == "schema"
-                                && evaluator
-                                    .builder_names
-                                    .contains(crate::syntax::node_text(object, source))
-                            {
-                                found.push(Found::Schema(chain_top(node)));
-                            }
-                        }
-                    }
-                    "identifier" if crate::syntax::node_text(function, source) == "defineData" => {
-                        found.push(Found::DefineData(node));
-                    }
-                    _ => {}
-                }
-            }
-        }
-        if cursor.goto_first_child() {
+/// Finds the `a.schema(` and `defineData(` calls. Searching the text for the two names and
+/// asking the tree what sits there is much cheaper than walking every node of a large file;
+/// occurrences in comments and strings are rejected by the node kinds.
+fn outermost_calls<'tree>(tree: &'tree Tree, source: &str, evaluator: &Evaluator<'_>) -> Vec<Found<'tree>> {
+    let fields = evaluator.fields;
+    let root = tree.root_node();
+    let mut found: Vec<(usize, Found<'tree>)> = Vec::new();
+    for (offset, word) in source
+        .match_indices("schema")
+        .chain(source.match_indices("defineData"))
+    {
+        let Some(node) = root.descendant_for_byte_range(offset, offset + word.len()) else { continue };
+        if node.byte_range() != (offset..offset + word.len()) {
             continue;
         }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
+        let Some(parent) = node.parent() else { continue };
+        match (node.kind(), word) {
+            ("property_identifier", "schema") if parent.kind() == "member_expression" => {
+                let Some(call) = parent.parent().filter(|call| {
+                    call.kind() == "call_expression" && call.child_by_field_id(fields.function) == Some(parent)
+                }) else {
+                    continue;
+                };
+                let is_builder = parent
+                    .child_by_field_id(fields.object)
+                    .filter(|object| object.kind() == "identifier")
+                    .is_some_and(|object| evaluator.builder_names.contains(node_text(object, source)));
+                if is_builder {
+                    found.push((offset, Found::Schema(chain_top(call, fields))));
+                }
             }
-            if !cursor.goto_parent() {
-                break 'walk;
+            ("identifier", "defineData")
+                if parent.kind() == "call_expression" && parent.child_by_field_id(fields.function) == Some(node) =>
+            {
+                found.push((offset, Found::DefineData(parent)));
             }
+            _ => {}
         }
     }
-    found
+    found.sort_by_key(|(offset, _)| *offset);
+    found.into_iter().map(|(_, found)| found).collect()
 }
 
 /// Climbs from a call to the outermost expression of its chain
 /// (`a.schema({...})` -> `a.schema({...}).authorization(...)`).
-fn chain_top(mut node: Node<'_>) -> Node<'_> {
+fn chain_top(mut node: Node<'_>, fields: Fields) -> Node<'_> {
     while let Some(parent) = node.parent() {
         let continues = match parent.kind() {
             "member_expression" | "subscript_expression" => {
-                parent.child_by_field_name("object") == Some(node)
+                parent.child_by_field_id(fields.object) == Some(node)
             }
-            "call_expression" => parent.child_by_field_name("function") == Some(node),
+            "call_expression" => parent.child_by_field_id(fields.function) == Some(node),
             "non_null_expression" => true,
             _ => false,
         };
@@ -109,73 +104,81 @@ fn chain_top(mut node: Node<'_>) -> Node<'_> {
     node
 }
 
-fn schema_from_chain(chain: &Chain, builder_names: &FxHashSet<String>) -> Option<Schema> {
-    let head = chain.head()?;
-    if !chain.is_builder(builder_names) || head.name.value != "schema" {
+/// Splits a builder chain into its head call (`model(...)`) and the calls after it.
+/// The extractor consumes the evaluated values instead of copying them: on large schemas
+/// the copies cost more than the evaluation.
+fn split_head(chain: Chain) -> Option<(crate::value::Call, Vec<crate::value::Call>, crate::span::Span)> {
+    let mut calls = chain.calls.into_iter();
+    let head = calls.next()?;
+    Some((head, calls.collect(), chain.span))
+}
+
+/// The first argument of a call, by value.
+fn first_argument(call: crate::value::Call) -> Option<Value> {
+    call.args.and_then(|args| args.items.into_iter().next())
+}
+
+fn schema_from_chain(chain: Chain, builder_names: &FxHashSet<String>) -> Option<Schema> {
+    if !chain.is_builder(builder_names) || chain.head()?.name.value != "schema" {
         return None;
     }
-    let mut schema = Schema::new(chain.span, head.name.span);
-    schema.modifiers = chain.modifiers().to_vec();
-    if let Some(Value::Object(object)) = head.arg(0) {
+    let (head, modifiers, span) = split_head(chain)?;
+    let mut schema = Schema::new(span, head.name.span);
+    schema.modifiers = modifiers;
+    if let Some(Value::Object(object)) = first_argument(head) {
         schema.object_span = Some(object.span);
         schema.complete = object.complete;
-        for entry in &object.entries {
-            schema.types.push(schema_type(entry, builder_names));
-        }
+        schema.types = object.entries.into_iter().map(|entry| schema_type(entry, builder_names)).collect();
     }
-    if let Some(call) = schema
-        .modifiers
-        .iter()
-        .rev()
-        .find(|call| call.name.value == "authorization")
-    {
+    if let Some(call) = schema.modifiers.iter().rev().find(|call| call.name.value == "authorization") {
         schema.authorization = Some(Authorization::from_call(call, builder_names));
     }
     schema.index_types();
     Some(schema)
 }
 
-fn schema_type(entry: &Entry, builder_names: &FxHashSet<String>) -> SchemaType {
-    let kind = match &entry.value {
+fn schema_type(entry: Entry, builder_names: &FxHashSet<String>) -> SchemaType {
+    let value_span = entry.value.span();
+    let kind = match entry.value {
         Value::Chain(chain) if chain.is_builder(builder_names) => {
-            let head = chain
-                .head()
-                .map(|call| call.name.value.as_str())
-                .unwrap_or("");
+            let head = chain.head().map(|call| call.name.value.as_str()).unwrap_or("");
             match head {
-                "model" => TypeKind::Model(Box::new(model(chain, builder_names))),
-                "enum" => TypeKind::Enum(enum_def(chain)),
-                "customType" => TypeKind::CustomType(custom_type(chain, builder_names)),
+                "model" => match model(chain, builder_names) {
+                    Some(model) => TypeKind::Model(Box::new(model)),
+                    None => TypeKind::Unknown,
+                },
+                "enum" => TypeKind::Enum(enum_def(&chain)),
+                "customType" => TypeKind::CustomType(custom_type(&chain, builder_names)),
                 _ => match OperationKind::from_builder(head) {
                     Some(kind) => TypeKind::Operation(CustomOperation {
                         kind,
                         span: chain.span,
-                        chain: chain.clone(),
                         authorization: chain
                             .find("authorization")
                             .map(|call| Authorization::from_call(call, builder_names)),
+                        chain,
                     }),
-                    None => TypeKind::Other(chain.clone()),
+                    None => TypeKind::Other(chain),
                 },
             }
         }
-        Value::Chain(chain) => TypeKind::Other(chain.clone()),
+        Value::Chain(chain) => TypeKind::Other(chain),
         _ => TypeKind::Unknown,
     };
     SchemaType {
-        name: entry.key.clone(),
+        name: entry.key,
         key_span: entry.key_span,
         key_kind: entry.key_kind,
         span: entry.span,
-        value_span: entry.value.span(),
+        value_span,
         kind,
     }
 }
 
-fn model(chain: &Chain, builder_names: &FxHashSet<String>) -> Model {
-    let head = chain.head().expect("a model chain starts with `model`");
-    let (fields, fields_complete, fields_span) = fields_of(head.arg(0), builder_names);
-    let modifiers = chain.modifiers().to_vec();
+fn model(chain: Chain, builder_names: &FxHashSet<String>) -> Option<Model> {
+    let (head, modifiers, span) = split_head(chain)?;
+    let call_name_span = head.name.span;
+    let (fields, fields_complete, fields_span) = fields_of(first_argument(head), builder_names);
     let find = |name: &str| modifiers.iter().rev().find(|call| call.name.value == name);
     let identifier = find("identifier").map(|call| {
         let argument = call.arg(0).cloned();
@@ -188,12 +191,11 @@ fn model(chain: &Chain, builder_names: &FxHashSet<String>) -> Model {
     });
     let secondary_indexes = find("secondaryIndexes").map(secondary_indexes);
     let disable_operations = find("disableOperations").cloned();
-    let authorization =
-        find("authorization").map(|call| Authorization::from_call(call, builder_names));
+    let authorization = find("authorization").map(|call| Authorization::from_call(call, builder_names));
     let by_name = index_fields(&fields);
-    Model {
-        span: chain.span,
-        call_name_span: head.name.span,
+    Some(Model {
+        span,
+        call_name_span,
         fields_span,
         fields,
         fields_complete,
@@ -203,7 +205,7 @@ fn model(chain: &Chain, builder_names: &FxHashSet<String>) -> Model {
         authorization,
         modifiers,
         by_name,
-    }
+    })
 }
 
 fn index_fields(fields: &[Field]) -> FxHashMap<String, usize> {
@@ -215,44 +217,31 @@ fn index_fields(fields: &[Field]) -> FxHashMap<String, usize> {
 }
 
 fn fields_of(
-    argument: Option<&Value>,
+    argument: Option<Value>,
     builder_names: &FxHashSet<String>,
 ) -> (Vec<Field>, bool, Option<crate::span::Span>) {
-    let Some(Value::Object(ObjectValue {
-        entries,
-        complete,
-        span,
-    })) = argument
-    else {
+    let Some(Value::Object(ObjectValue { entries, complete, span })) = argument else {
         return (Vec::new(), false, None);
     };
-    let fields = entries
-        .iter()
-        .map(|entry| field(entry, builder_names))
-        .collect();
-    (fields, *complete, Some(*span))
+    let fields = entries.into_iter().map(|entry| field(entry, builder_names)).collect();
+    (fields, complete, Some(span))
 }
 
-fn field(entry: &Entry, builder_names: &FxHashSet<String>) -> Field {
-    let (kind, modifiers, chain) = match &entry.value {
-        Value::Chain(chain) if chain.is_builder(builder_names) && chain.head().is_some() => (
-            field_kind(chain, builder_names),
-            chain.modifiers().to_vec(),
-            Some(chain.clone()),
-        ),
-        Value::Chain(chain) => (
-            FieldKind::Other(chain.clone()),
-            Vec::new(),
-            Some(chain.clone()),
-        ),
+fn field(entry: Entry, builder_names: &FxHashSet<String>) -> Field {
+    let value_span = entry.value.span();
+    let (kind, modifiers, chain) = match entry.value {
+        Value::Chain(chain) if chain.is_builder(builder_names) && chain.head().is_some() => {
+            (field_kind(&chain, builder_names), chain.modifiers().to_vec(), Some(chain))
+        }
+        Value::Chain(chain) => (FieldKind::Other(chain.clone()), Vec::new(), Some(chain)),
         _ => (FieldKind::Unknown, Vec::new(), None),
     };
     Field {
-        name: entry.key.clone(),
+        name: entry.key,
         key_span: entry.key_span,
         key_kind: entry.key_kind,
         span: entry.span,
-        value_span: entry.value.span(),
+        value_span,
         kind,
         modifiers,
         chain,
@@ -324,7 +313,7 @@ fn custom_type(chain: &Chain, builder_names: &FxHashSet<String>) -> CustomType {
     let head = chain
         .head()
         .expect("a custom type chain starts with `customType`");
-    let (fields, fields_complete, fields_span) = fields_of(head.arg(0), builder_names);
+    let (fields, fields_complete, fields_span) = fields_of(head.arg(0).cloned(), builder_names);
     CustomType {
         span: chain.span,
         fields,
@@ -390,14 +379,11 @@ fn define_data<'tree>(call: Node<'tree>, evaluator: &mut Evaluator<'tree>) -> Op
     let first = arguments
         .named_children(&mut cursor)
         .find(|child| child.kind() != "comment");
-    let props = match first.map(|node| evaluator.eval(node)) {
+    let props = match first.map(|node| evaluator.eval_object_skipping(node, &["schema"])) {
         Some(Value::Object(object)) => Some(object),
         _ => None,
     };
-    let schema = props
-        .as_ref()
-        .and_then(|props| props.get("schema"))
-        .and_then(|entry| entry.value.as_chain().cloned());
+    let schema = props.as_ref().and_then(|props| props.get("schema")).map(|entry| entry.value.span());
     let authorization_modes = props
         .as_ref()
         .and_then(|props| props.get("authorizationModes"))

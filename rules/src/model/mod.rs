@@ -20,7 +20,7 @@ pub use types::{
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::span::Span;
-use crate::value::{Call, Chain, ObjectValue, Value};
+use crate::value::{Call, ObjectValue, Value};
 
 /// Everything amplint understood of one file.
 #[derive(Clone, Debug, Default)]
@@ -111,8 +111,9 @@ pub struct DefineData {
     pub name_span: Span,
     /// The argument object, when it is one.
     pub props: Option<ObjectValue>,
-    /// The value passed as `schema`, when it is a chain (`a.schema(...)` or a constant of one).
-    pub schema: Option<Chain>,
+    /// The expression passed as `schema` (not evaluated: the schema it names is read from
+    /// its own `a.schema(...)` call).
+    pub schema: Option<Span>,
     /// The value passed as `authorizationModes`.
     pub authorization_modes: Option<Value>,
 }
