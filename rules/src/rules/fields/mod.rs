@@ -1,5 +1,11 @@
-//! Rules of this catalog section; one file per rule.
+//! Catalog section 5: fields, names, operations; one file per rule.
+
+mod unknown_field_type;
+mod walk;
 
 use crate::registry::Rule;
 
-pub(crate) const RULES: &[Rule] = &[];
+pub(crate) const RULES: &[Rule] = &[Rule {
+    meta: &unknown_field_type::UNKNOWN_FIELD_TYPE,
+    check: unknown_field_type::check,
+}];
