@@ -1,11 +1,18 @@
 //! Catalog section 5: fields, names, operations; one file per rule.
 
+mod invalid_default_value;
 mod unknown_field_type;
 mod walk;
 
 use crate::registry::Rule;
 
-pub(crate) const RULES: &[Rule] = &[Rule {
-    meta: &unknown_field_type::UNKNOWN_FIELD_TYPE,
-    check: unknown_field_type::check,
-}];
+pub(crate) const RULES: &[Rule] = &[
+    Rule {
+        meta: &unknown_field_type::UNKNOWN_FIELD_TYPE,
+        check: unknown_field_type::check,
+    },
+    Rule {
+        meta: &invalid_default_value::INVALID_DEFAULT_VALUE,
+        check: invalid_default_value::check,
+    },
+];
