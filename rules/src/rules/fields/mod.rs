@@ -1,6 +1,7 @@
 //! Catalog section 5: fields, names, operations; one file per rule.
 
 mod invalid_default_value;
+mod invalid_validator;
 mod unknown_field_type;
 mod walk;
 
@@ -14,5 +15,9 @@ pub(crate) const RULES: &[Rule] = &[
     Rule {
         meta: &invalid_default_value::INVALID_DEFAULT_VALUE,
         check: invalid_default_value::check,
+    },
+    Rule {
+        meta: &invalid_validator::INVALID_VALIDATOR,
+        check: invalid_validator::check,
     },
 ];
