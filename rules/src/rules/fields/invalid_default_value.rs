@@ -155,7 +155,9 @@ fn expected_form(scalar: Scalar) -> &'static str {
             "a time written `hh:mm:ss` with a zone (`Z` or `+hh:mm`), which Amplify requires for \
              defaults"
         }
-        Scalar::DateTime => "a date-time written `YYYY-MM-DDThh:mm:ss` with a zone (`Z` or `+hh:mm`)",
+        Scalar::DateTime => {
+            "a date-time written `YYYY-MM-DDThh:mm:ss` with a zone (`Z` or `+hh:mm`)"
+        }
         Scalar::Email => "an address such as `ops@example.com`",
         Scalar::Json => "valid JSON",
         Scalar::Phone => "a phone number in international format",
@@ -185,7 +187,13 @@ fn check_value(scalar: Scalar, value: &Value, place: &str) -> Option<Diagnostic>
         _ => return None,
     };
     let type_name = scalar.graphql_name();
-    let report = |message: String| Some(Diagnostic::new(&INVALID_DEFAULT_VALUE, value.span(), message));
+    let report = |message: String| {
+        Some(Diagnostic::new(
+            &INVALID_DEFAULT_VALUE,
+            value.span(),
+            message,
+        ))
+    };
     let written = |shown: &str| format!("{place}: default value {shown}");
     match text {
         DefaultText::Mangled(becomes) => report(format!(
@@ -194,7 +202,10 @@ fn check_value(scalar: Scalar, value: &Value, place: &str) -> Option<Diagnostic>
             expected_form(scalar)
         )),
         DefaultText::Boolean(flag) => {
-            if matches!(scalar, Scalar::Boolean | Scalar::Json | Scalar::Id | Scalar::String) {
+            if matches!(
+                scalar,
+                Scalar::Boolean | Scalar::Json | Scalar::Id | Scalar::String
+            ) {
                 None
             } else {
                 report(format!(
@@ -208,7 +219,12 @@ fn check_value(scalar: Scalar, value: &Value, place: &str) -> Option<Diagnostic>
         DefaultText::Number(raw) => {
             let valid = matches!(
                 scalar,
-                Scalar::Integer | Scalar::Float | Scalar::Timestamp | Scalar::Json | Scalar::Id | Scalar::String
+                Scalar::Integer
+                    | Scalar::Float
+                    | Scalar::Timestamp
+                    | Scalar::Json
+                    | Scalar::Id
+                    | Scalar::String
             ) || (scalar == Scalar::Phone && raw.len() >= 3);
             if valid {
                 None
@@ -278,9 +294,7 @@ pub(crate) fn valid_text(scalar: Scalar, text: &str) -> bool {
 
 /// JavaScript's whitespace as `parseInt`/`parseFloat` skip it.
 fn trim_js_start(text: &str) -> &str {
-    text.trim_start_matches(|character: char| {
-        character.is_whitespace() || character == '\u{feff}'
-    })
+    text.trim_start_matches(|character: char| character.is_whitespace() || character == '\u{feff}')
 }
 
 fn strip_sign(text: &str) -> &str {
@@ -410,7 +424,9 @@ fn valid_email(text: &str) -> bool {
                 && bytes.len() <= 63
                 && bytes[0].is_ascii_alphanumeric()
                 && bytes[bytes.len() - 1].is_ascii_alphanumeric()
-                && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         })
 }
 

@@ -285,7 +285,11 @@ fn check_argument(
         }
         (ValidatorFamily::Text, Value::String(text)) => {
             let problem = if text.value.contains('"') {
-                Some(("a double quote `\"`", "Syntax Error: Unterminated string.", "remove it"))
+                Some((
+                    "a double quote `\"`",
+                    "Syntax Error: Unterminated string.",
+                    "remove it",
+                ))
             } else if text.value.contains('\\') {
                 Some((
                     "a backslash `\\`",
@@ -293,7 +297,11 @@ fn check_argument(
                     "write the pattern without backslashes (e.g. `[0-9]` for `\\d`, `[.]` for `\\.`)",
                 ))
             } else if text.value.contains(['\n', '\r']) {
-                Some(("a line break", "Syntax Error: Unterminated string.", "remove it"))
+                Some((
+                    "a line break",
+                    "Syntax Error: Unterminated string.",
+                    "remove it",
+                ))
             } else {
                 None
             };

@@ -2,6 +2,8 @@
 
 mod invalid_default_value;
 mod invalid_validator;
+mod name_collision;
+mod pluralize;
 mod unknown_field_type;
 mod walk;
 
@@ -19,5 +21,9 @@ pub(crate) const RULES: &[Rule] = &[
     Rule {
         meta: &invalid_validator::INVALID_VALIDATOR,
         check: invalid_validator::check,
+    },
+    Rule {
+        meta: &name_collision::NAME_COLLISION,
+        check: name_collision::check,
     },
 ];

@@ -201,9 +201,13 @@ pub(crate) fn check(context: &mut Context) {
     for schema in context.schemas() {
         for schema_type in &schema.types {
             match &schema_type.kind {
-                TypeKind::Other(chain) => {
-                    check_schema_entry(context, &schema_type.name, chain, builder_names, &mut findings)
-                }
+                TypeKind::Other(chain) => check_schema_entry(
+                    context,
+                    &schema_type.name,
+                    chain,
+                    builder_names,
+                    &mut findings,
+                ),
                 TypeKind::Model(model) => check_modifiers_against(
                     context,
                     &model.modifiers,
@@ -225,12 +229,20 @@ pub(crate) fn check(context: &mut Context) {
                         .filter(|call| !FieldBuilder::Enum.left_to_other_rules(&call.name.value))
                         .cloned()
                         .collect();
-                    check_modifiers_against(context, &modifiers, &[], "a.enum([...])", &mut findings)
+                    check_modifiers_against(
+                        context,
+                        &modifiers,
+                        &[],
+                        "a.enum([...])",
+                        &mut findings,
+                    )
                 }
                 TypeKind::Operation(operation) => {
                     // Argument and return types are fields too.
-                    if let Some(Value::Object(arguments)) =
-                        operation.chain.find("arguments").and_then(|call| call.arg(0))
+                    if let Some(Value::Object(arguments)) = operation
+                        .chain
+                        .find("arguments")
+                        .and_then(|call| call.arg(0))
                     {
                         for entry in &arguments.entries {
                             if let Value::Chain(chain) = &entry.value {
@@ -406,20 +418,22 @@ fn unknown_builder(
         }
         Some(Advice::ArrayWrapper) => {
             let element = head.arg(0).and_then(Value::as_chain);
-            let fix = element.filter(|_| head.args.as_ref().is_some_and(|a| a.items.len() == 1)).map(|element| {
-                let replaced = crate::span::Span::new(
-                    chain.root.span.file,
-                    chain.root.span.start,
-                    head.span.end,
-                );
-                Fix::safe(
-                    format!("Write `.array()` after the element type"),
-                    vec![Edit::replace(
-                        replaced,
-                        format!("{}.array()", context.text(element.span)),
-                    )],
-                )
-            });
+            let fix = element
+                .filter(|_| head.args.as_ref().is_some_and(|a| a.items.len() == 1))
+                .map(|element| {
+                    let replaced = crate::span::Span::new(
+                        chain.root.span.file,
+                        chain.root.span.start,
+                        head.span.end,
+                    );
+                    Fix::safe(
+                        "Write `.array()` after the element type",
+                        vec![Edit::replace(
+                            replaced,
+                            format!("{}.array()", context.text(element.span)),
+                        )],
+                    )
+                });
             Diagnostic::new(
                 &UNKNOWN_FIELD_TYPE,
                 head.name.span,
@@ -509,9 +523,9 @@ fn check_field_modifiers(
         }
         let fails = format!("the file fails to load with `{described}.{name} is not a function`");
         let explanation = match (builder, name) {
-            (_, "optional") => Some(
-                "fields are optional unless `.required()` is called, so remove it".to_string(),
-            ),
+            (_, "optional") => {
+                Some("fields are optional unless `.required()` is called, so remove it".to_string())
+            }
             (_, "unique") => Some(
                 "Amplify has no unique constraint; make the field the model's \
                  `.identifier([...])`, or look records up through `.secondaryIndexes(...)`"
@@ -560,9 +574,7 @@ fn check_field_modifiers(
         match (explanation, suggestion) {
             (Some(explanation), _) => message.push_str(&format!("; {explanation}")),
             (None, Some(target)) => message.push_str(&format!("; did you mean `.{target}()`?")),
-            (None, None) if allowed.is_empty() => {
-                message.push_str("; it has no methods at all")
-            }
+            (None, None) if allowed.is_empty() => message.push_str("; it has no methods at all"),
             (None, None) => message.push_str(&format!(
                 "; it has {}",
                 allowed
@@ -573,9 +585,8 @@ fn check_field_modifiers(
             )),
         }
         let _ = context;
-        findings.push(
-            Diagnostic::new(&UNKNOWN_FIELD_TYPE, call.span, message).with_optional_fix(fix),
-        );
+        findings
+            .push(Diagnostic::new(&UNKNOWN_FIELD_TYPE, call.span, message).with_optional_fix(fix));
     }
 }
 
@@ -629,9 +640,8 @@ fn check_modifiers_against(
                 vec![Edit::replace(call.name.span, target)],
             )
         });
-        findings.push(
-            Diagnostic::new(&UNKNOWN_FIELD_TYPE, call.span, message).with_optional_fix(fix),
-        );
+        findings
+            .push(Diagnostic::new(&UNKNOWN_FIELD_TYPE, call.span, message).with_optional_fix(fix));
     }
 }
 
