@@ -1,6 +1,8 @@
 //! Catalog section 5: fields, names, operations; one file per rule.
 
+mod invalid_custom_operation;
 mod invalid_default_value;
+mod invalid_graphql_name;
 mod invalid_validator;
 mod name_collision;
 mod pluralize;
@@ -25,5 +27,13 @@ pub(crate) const RULES: &[Rule] = &[
     Rule {
         meta: &name_collision::NAME_COLLISION,
         check: name_collision::check,
+    },
+    Rule {
+        meta: &invalid_graphql_name::INVALID_GRAPHQL_NAME,
+        check: invalid_graphql_name::check,
+    },
+    Rule {
+        meta: &invalid_custom_operation::INVALID_CUSTOM_OPERATION,
+        check: invalid_custom_operation::check,
     },
 ];
