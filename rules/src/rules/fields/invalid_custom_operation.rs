@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Authorization, CustomOperation, OperationKind, Schema, SchemaType, TypeKind};
 use crate::rules::Context;
 use crate::suggest::did_you_mean;
@@ -18,8 +18,7 @@ declare_rule! {
     /// Amplify stops the deployment with `Custom operation echo requires both an
     /// authorization rule and a handler reference` or `A Custom Query must include a return
     /// type`; an unknown `disableOperations` value yields `Unknown argument "undefined" on
-    /// directive "@model"`. A query with neither handler nor authorization deploys without
-    /// a resolver and always returns `null`.
+    /// directive "@model"`.
     ///
     /// ## Example
     /// ```ts
@@ -184,18 +183,6 @@ fn check_operation(
                      `defineFunction`"
                 ),
             )),
-            (Some(false), Some(false)) => findings.push(
-                Diagnostic::new(
-                    &INVALID_CUSTOM_OPERATION,
-                    schema_type.key_span,
-                    format!(
-                        "{described} has neither a handler nor an authorization rule: Amplify \
-                         deploys it without a resolver, so every call returns `null`; add \
-                         `.handler(a.handler.function(myFunction))` and {example_rule}"
-                    ),
-                )
-                .with_severity(Severity::Warning),
-            ),
             _ => {}
         }
     }
@@ -203,7 +190,10 @@ fn check_operation(
         kind,
         OperationKind::Query | OperationKind::Mutation | OperationKind::Generation
     );
-    if needs_return_type && operation.chain.find("returns").is_none() && handler.async_known == Some(false) {
+    if needs_return_type
+        && operation.chain.find("returns").is_none()
+        && handler.async_known == Some(false)
+    {
         let title = match kind {
             OperationKind::Generation => "Generation Route".to_string(),
             _ => format!("Custom {}", upper_first(kind.as_str())),

@@ -55,8 +55,10 @@ pub(crate) fn check(context: &mut Context) {
             };
             check_name(&schema_type.name, schema_type.key_span, what, &mut findings);
             if let TypeKind::Operation(operation) = &schema_type.kind {
-                if let Some(Value::Object(arguments)) =
-                    operation.chain.find("arguments").and_then(|call| call.arg(0))
+                if let Some(Value::Object(arguments)) = operation
+                    .chain
+                    .find("arguments")
+                    .and_then(|call| call.arg(0))
                 {
                     for entry in &arguments.entries {
                         check_name(
@@ -103,9 +105,7 @@ fn check_name(name: &str, span: Span, what: &str, findings: &mut Vec<Diagnostic>
     findings.push(Diagnostic::new(
         &INVALID_GRAPHQL_NAME,
         span,
-        format!(
-            "`{name}` ({what}) is not a valid GraphQL name: {problem}; {consequence}{advice}"
-        ),
+        format!("`{name}` ({what}) is not a valid GraphQL name: {problem}; {consequence}{advice}"),
     ));
 }
 

@@ -316,7 +316,10 @@ fn check_field_value(
     match FieldBuilder::from_name(name) {
         Some(builder) => {
             if head.args.is_none() {
-                findings.push(not_called(root, head));
+                // While the file does not parse, `a.string(` reads as `a.string`.
+                if context.syntax_error.is_none() {
+                    findings.push(not_called(root, head));
+                }
                 return;
             }
             let modifiers: Vec<Call> = chain
@@ -512,7 +515,7 @@ fn check_field_modifiers(
     for call in modifiers {
         let name = call.name.value.as_str();
         if allowed.contains(&name) {
-            if call.args.is_none() && call.index.is_none() {
+            if call.args.is_none() && call.index.is_none() && context.syntax_error.is_none() {
                 findings.push(modifier_not_called(call));
             }
             continue;
