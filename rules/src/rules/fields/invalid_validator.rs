@@ -109,29 +109,34 @@ pub(crate) fn check(context: &mut Context) {
                 if chain.root.value != parameter.value || chain.root_args.is_some() {
                     continue;
                 }
+                let validator_spans: Vec<_> = chain
+                    .calls
+                    .iter()
+                    .filter(|validator| validator.args.is_some())
+                    .map(|validator| validator.span)
+                    .collect();
+                let mut report_each = |message: String| {
+                    for span in &validator_spans {
+                        findings.push(Diagnostic::new(&INVALID_VALIDATOR, *span, message.clone()));
+                    }
+                };
                 if !site.owner_is_model {
-                    findings.push(Diagnostic::new(
-                        &INVALID_VALIDATOR,
-                        call.span,
+                    report_each(
                         format!(
                             "{place} is a field of a custom type: Amplify accepts validators only \
                              on model fields (`@validate directive can only be used on fields \
                              within @model types.`); validate the value in the model or the \
                              handler that writes it"
                         ),
-                    ));
+                    );
                     continue;
                 }
                 if site.field.is_array() {
-                    findings.push(Diagnostic::new(
-                        &INVALID_VALIDATOR,
-                        call.span,
-                        format!(
+                    report_each(format!(
                             "{place} is a list: Amplify rejects validators on list fields \
                              (`@validate directive cannot be used on list field '{}'`); remove \
                              `.validate(...)`",
                             site.field.name
-                        ),
                     ));
                     continue;
                 }
@@ -141,18 +146,15 @@ pub(crate) fn check(context: &mut Context) {
                     .and_then(|fields| fields.first().map(|field| field.value == site.field.name))
                     .unwrap_or(false);
                 if is_partition_key {
-                    findings.push(Diagnostic::new(
-                        &INVALID_VALIDATOR,
-                        call.span,
-                        format!(
+                    report_each(format!(
                             "{place} is the partition key of `{}`: Amplify silently drops the \
                              validators of the partition key, so nothing is checked; validate \
                              the key in your client or a custom mutation",
-                            site.owner
-                        ),
+                        site.owner
                     ));
                     continue;
                 }
+                drop(report_each);
                 check_validators(&place, scalar, &chain.calls, &mut findings);
             }
         });
@@ -251,7 +253,7 @@ fn check_argument(
         return None;
     }
     let value = call.arg(0)?;
-    let report = |message: String| Some(Diagnostic::new(&INVALID_VALIDATOR, value.span(), message));
+    let report = |message: String| Some(Diagnostic::new(&INVALID_VALIDATOR, call.span, message));
     match (family, value) {
         (ValidatorFamily::Length, Value::Number { raw, .. }) => match parse_int(raw) {
             Some(ParsedInteger::Negative) => report(format!(
