@@ -160,7 +160,10 @@ fn expected_form(scalar: Scalar) -> &'static str {
         }
         Scalar::Email => "an address such as `ops@example.com`",
         Scalar::Json => "valid JSON",
-        Scalar::Phone => "a phone number in international format",
+        Scalar::Phone => {
+            "a phone number in international format, `+` and country code first (Amplify \
+             validates defaults without a default country)"
+        }
         Scalar::Url => "an absolute URL with a scheme, such as `https://example.com`",
         Scalar::IpAddress => "an IPv4 or IPv6 address without a prefix length",
     }
@@ -225,7 +228,7 @@ fn check_value(scalar: Scalar, value: &Value, place: &str) -> Option<Diagnostic>
                     | Scalar::Json
                     | Scalar::Id
                     | Scalar::String
-            ) || (scalar == Scalar::Phone && raw.len() >= 3);
+);
             if valid {
                 None
             } else {
@@ -286,9 +289,18 @@ pub(crate) fn valid_text(scalar: Scalar, text: &str) -> bool {
         Scalar::DateTime => valid_date_time(text),
         Scalar::Email => valid_email(text),
         Scalar::Json => valid_json(text),
-        Scalar::Phone => text.chars().filter(char::is_ascii_digit).count() >= 3,
+        Scalar::Phone => valid_phone(text),
         Scalar::Url => valid_url(text),
         Scalar::IpAddress => valid_ip(text),
+    }
+}
+
+/// `libphonenumber-js`'s `isValidNumber` without a default country: only the certain
+/// failures (no digits, or a national number without `+` and country code).
+fn valid_phone(text: &str) -> bool {
+    match text.chars().find(|c| *c == '+' || c.is_ascii_digit()) {
+        Some('+') => text.chars().any(|c| c.is_ascii_digit()),
+        _ => false,
     }
 }
 
@@ -681,5 +693,7 @@ mod tests {
         assert!(!valid_text(Scalar::Json, "{bad"));
         assert!(!valid_text(Scalar::Json, "01"));
         assert!(!valid_text(Scalar::Phone, "call me"));
+        assert!(!valid_text(Scalar::Phone, "206-555-0100"));
+        assert!(valid_text(Scalar::Phone, "+1 206 555 0100"));
     }
 }
