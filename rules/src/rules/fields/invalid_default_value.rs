@@ -228,7 +228,7 @@ fn check_value(scalar: Scalar, value: &Value, place: &str) -> Option<Diagnostic>
                     | Scalar::Json
                     | Scalar::Id
                     | Scalar::String
-);
+            );
             if valid {
                 None
             } else {

@@ -121,22 +121,20 @@ pub(crate) fn check(context: &mut Context) {
                     }
                 };
                 if !site.owner_is_model {
-                    report_each(
-                        format!(
-                            "{place} is a field of a custom type: Amplify accepts validators only \
+                    report_each(format!(
+                        "{place} is a field of a custom type: Amplify accepts validators only \
                              on model fields (`@validate directive can only be used on fields \
                              within @model types.`); validate the value in the model or the \
                              handler that writes it"
-                        ),
-                    );
+                    ));
                     continue;
                 }
                 if site.field.is_array() {
                     report_each(format!(
-                            "{place} is a list: Amplify rejects validators on list fields \
+                        "{place} is a list: Amplify rejects validators on list fields \
                              (`@validate directive cannot be used on list field '{}'`); remove \
                              `.validate(...)`",
-                            site.field.name
+                        site.field.name
                     ));
                     continue;
                 }
@@ -147,14 +145,13 @@ pub(crate) fn check(context: &mut Context) {
                     .unwrap_or(false);
                 if is_partition_key {
                     report_each(format!(
-                            "{place} is the partition key of `{}`: Amplify silently drops the \
+                        "{place} is the partition key of `{}`: Amplify silently drops the \
                              validators of the partition key, so nothing is checked; validate \
                              the key in your client or a custom mutation",
                         site.owner
                     ));
                     continue;
                 }
-                drop(report_each);
                 check_validators(&place, scalar, &chain.calls, &mut findings);
             }
         });

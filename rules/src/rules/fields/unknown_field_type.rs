@@ -161,6 +161,8 @@ enum Advice {
     ArrayWrapper,
     /// No single replacement; the text explains.
     Explain(&'static str),
+    /// `a.manyToMany`: explain the join model.
+    JoinModel,
 }
 
 /// Names from other schema languages and ORMs, lower-cased.
@@ -190,7 +192,7 @@ fn builder_alias(name: &str) -> Option<Advice> {
         "mail" | "emailaddress" => Advice::Rename("email"),
         "reference" => Advice::Rename("ref"),
         "array" | "list" => Advice::ArrayWrapper,
-        "manytomany" | "belongstomany" | "hasandbelongstomany" => Advice::Explain(""),
+        "manytomany" | "belongstomany" | "hasandbelongstomany" => Advice::JoinModel,
         _ => return None,
     })
 }
@@ -201,22 +203,16 @@ pub(crate) fn check(context: &mut Context) {
     for schema in context.schemas() {
         for schema_type in &schema.types {
             match &schema_type.kind {
-                TypeKind::Other(chain) => check_schema_entry(
-                    context,
-                    &schema_type.name,
-                    chain,
-                    builder_names,
-                    &mut findings,
-                ),
+                TypeKind::Other(chain) => {
+                    check_schema_entry(&schema_type.name, chain, builder_names, &mut findings)
+                }
                 TypeKind::Model(model) => check_modifiers_against(
-                    context,
                     &model.modifiers,
                     MODEL_MODIFIERS,
                     "a.model(...)",
                     &mut findings,
                 ),
                 TypeKind::CustomType(custom_type) => check_modifiers_against(
-                    context,
                     &custom_type.modifiers,
                     &[],
                     "a.customType(...)",
@@ -229,13 +225,7 @@ pub(crate) fn check(context: &mut Context) {
                         .filter(|call| !FieldBuilder::Enum.left_to_other_rules(&call.name.value))
                         .cloned()
                         .collect();
-                    check_modifiers_against(
-                        context,
-                        &modifiers,
-                        &[],
-                        "a.enum([...])",
-                        &mut findings,
-                    )
+                    check_modifiers_against(&modifiers, &[], "a.enum([...])", &mut findings)
                 }
                 TypeKind::Operation(operation) => {
                     // Argument and return types are fields too.
@@ -328,7 +318,12 @@ fn check_field_value(
                 .filter(|call| !builder.left_to_other_rules(&call.name.value))
                 .cloned()
                 .collect();
-            let described = format!("{root}.{name}(...)");
+            let takes_no_arguments = head.args.as_ref().is_some_and(|args| args.items.is_empty());
+            let described = if takes_no_arguments {
+                format!("{root}.{name}()")
+            } else {
+                format!("{root}.{name}(...)")
+            };
             check_field_modifiers(context, builder, &modifiers, &described, &place, findings);
         }
         None if NON_FIELD_BUILDERS.contains(&name) => {
@@ -356,7 +351,7 @@ fn check_field_value(
                     .with_optional_fix(fix),
             );
         }
-        None => findings.push(unknown_builder(context, root, chain, head, &place, field)),
+        None => findings.push(unknown_builder(context, root, chain, head, &place)),
     }
 }
 
@@ -380,7 +375,6 @@ fn unknown_builder(
     chain: &Chain,
     head: &Call,
     place: &str,
-    field: Option<&str>,
 ) -> Diagnostic {
     let name = head.name.value.as_str();
     let fails = format!("the file fails to load with `{root}.{name} is not a function`");
@@ -448,7 +442,7 @@ fn unknown_builder(
             )
             .with_optional_fix(fix)
         }
-        Some(Advice::Explain("")) => {
+        Some(Advice::JoinModel) => {
             let related = head
                 .arg(0)
                 .and_then(Value::as_str)
@@ -459,7 +453,6 @@ fn unknown_builder(
             let join = format!("{owner}{related}");
             let owner_reference = format!("{}Id", lower_first(&owner));
             let related_reference = format!("{}Id", lower_first(&related));
-            let _ = field;
             Diagnostic::new(
                 &UNKNOWN_FIELD_TYPE,
                 head.name.span,
@@ -608,13 +601,11 @@ fn modifier_not_called(call: &Call) -> Diagnostic {
 
 /// Modifiers of a schema entry (`a.model(...)`, a top-level `a.customType` or `a.enum`).
 fn check_modifiers_against(
-    context: &Context,
     modifiers: &[Call],
     allowed: &[&str],
     described: &str,
     findings: &mut Vec<Diagnostic>,
 ) {
-    let _ = context;
     for call in modifiers {
         let name = call.name.value.as_str();
         if call.args.is_none() || allowed.contains(&name) {
@@ -650,13 +641,11 @@ fn check_modifiers_against(
 
 /// A schema entry that is not a model, custom type, enum or custom operation.
 fn check_schema_entry(
-    context: &Context,
     name: &str,
     chain: &Chain,
     builder_names: &FxHashSet<String>,
     findings: &mut Vec<Diagnostic>,
 ) {
-    let _ = context;
     if !chain.is_builder(builder_names) || chain.root_args.is_some() {
         return;
     }
