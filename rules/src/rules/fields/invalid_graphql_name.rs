@@ -53,7 +53,12 @@ pub(crate) fn check(context: &mut Context) {
                 },
                 TypeKind::Other(_) | TypeKind::Unknown => continue,
             };
-            check_name(&schema_type.name, schema_type.key_span, what, &mut findings);
+            check_name(
+                &schema_type.name,
+                schema_type.key_span,
+                || what.to_string(),
+                &mut findings,
+            );
             if let TypeKind::Operation(operation) = &schema_type.kind {
                 if let Some(Value::Object(arguments)) = operation
                     .chain
@@ -64,7 +69,7 @@ pub(crate) fn check(context: &mut Context) {
                         check_name(
                             &entry.key,
                             entry.key_span,
-                            &format!("argument of `{}`", schema_type.name),
+                            || format!("argument of `{}`", schema_type.name),
                             &mut findings,
                         );
                     }
@@ -75,7 +80,7 @@ pub(crate) fn check(context: &mut Context) {
             check_name(
                 &site.field.name,
                 site.field.key_span,
-                &format!("field of `{}`", site.owner),
+                || format!("field of `{}`", site.owner),
                 &mut findings,
             );
         });
@@ -85,8 +90,14 @@ pub(crate) fn check(context: &mut Context) {
     }
 }
 
-fn check_name(name: &str, span: Span, what: &str, findings: &mut Vec<Diagnostic>) {
+fn check_name(
+    name: &str,
+    span: Span,
+    what: impl FnOnce() -> String,
+    findings: &mut Vec<Diagnostic>,
+) {
     let Some(problem) = problem(name) else { return };
+    let what = what();
     let suggestion = if name.is_ascii() {
         suggested_name(name)
     } else {

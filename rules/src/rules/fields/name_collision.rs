@@ -229,18 +229,45 @@ fn generated_type_names(schema: &Schema, findings: &mut Vec<Diagnostic>) {
     findings.extend(collisions);
 }
 
+/// What produces a root field.
+#[derive(Clone, Copy)]
+enum Origin<'s> {
+    Model(&'s str),
+    Index {
+        model: &'s str,
+        partition_key: &'s str,
+    },
+    Operation {
+        kind: OperationKind,
+        name: &'s str,
+    },
+}
+
+impl Origin<'_> {
+    /// "the model `Todo`", for messages.
+    fn describe(self) -> String {
+        match self {
+            Origin::Model(name) => format!("the model `{name}`"),
+            Origin::Index {
+                model,
+                partition_key,
+            } => format!("the secondary index on `{model}.{partition_key}`"),
+            Origin::Operation { kind, name } => format!("the custom {} `{name}`", kind.as_str()),
+        }
+    }
+}
+
 /// One root field Amplify generates or the author declares: `listTodos`, `getTodo`, an
 /// index query, a custom query.
-struct RootField {
+struct RootField<'s> {
     root: &'static str,
     name: String,
     span: Span,
-    /// What produces it, for messages: "the model `Todo`".
-    origin: String,
+    origin: Origin<'s>,
     /// Items from the same origin do not collide with each other here.
     origin_id: usize,
-    /// For a model's list query: the model name that was pluralized.
-    pluralized: Option<String>,
+    /// Whether this is a model's list query (its name comes from pluralizing).
+    is_list: bool,
 }
 
 fn generated_operation_names(schema: &Schema, findings: &mut Vec<Diagnostic>) {
@@ -267,13 +294,12 @@ fn generated_operation_names(schema: &Schema, findings: &mut Vec<Diagnostic>) {
                     root,
                     name: schema_type.name.clone(),
                     span: schema_type.key_span,
-                    origin: format!(
-                        "the custom {} `{}`",
-                        operation.kind.as_str(),
-                        schema_type.name
-                    ),
+                    origin: Origin::Operation {
+                        kind: operation.kind,
+                        name: &schema_type.name,
+                    },
                     origin_id,
-                    pluralized: None,
+                    is_list: false,
                 });
             }
             _ => {}
@@ -282,49 +308,46 @@ fn generated_operation_names(schema: &Schema, findings: &mut Vec<Diagnostic>) {
     let mut seen: FxHashMap<(&'static str, &str), usize> = FxHashMap::default();
     let mut reported_pairs: FxHashSet<(usize, usize)> = FxHashSet::default();
     for (index, field) in fields.iter().enumerate() {
-        match seen.get(&(field.root, field.name.as_str())) {
-            Some(&earlier_index) => {
-                let earlier = &fields[earlier_index];
-                let pair = (earlier.origin_id, field.origin_id);
-                if earlier.origin_id != field.origin_id && !reported_pairs.insert(pair) {
-                    continue;
-                }
-                findings.push(
-                    Diagnostic::new(
-                        &NAME_COLLISION,
-                        field.span,
-                        format!(
-                            "{} and {} both produce the {} field `{}` (`Object type extension \
-                             '{}' cannot redeclare field {}`); rename one of them{}",
-                            upper_first(&field.origin),
-                            earlier.origin,
-                            field.root,
-                            field.name,
-                            field.root,
-                            field.name,
-                            hint(earlier, field)
-                        ),
-                    )
-                    .with_label(
-                        earlier.span,
-                        format!("{} also produces `{}`", earlier.origin, field.name),
-                    ),
-                );
-            }
-            None => {
-                seen.insert((field.root, field.name.as_str()), index);
-            }
+        let Some(&earlier_index) = seen.get(&(field.root, field.name.as_str())) else {
+            seen.insert((field.root, field.name.as_str()), index);
+            continue;
+        };
+        let earlier = &fields[earlier_index];
+        let pair = (earlier.origin_id, field.origin_id);
+        if earlier.origin_id != field.origin_id && !reported_pairs.insert(pair) {
+            continue;
         }
+        let earlier_origin = earlier.origin.describe();
+        findings.push(
+            Diagnostic::new(
+                &NAME_COLLISION,
+                field.span,
+                format!(
+                    "{} and {earlier_origin} both produce the {} field `{}` (`Object type \
+                     extension '{}' cannot redeclare field {}`); rename one of them{}",
+                    upper_first(&field.origin.describe()),
+                    field.root,
+                    field.name,
+                    field.root,
+                    field.name,
+                    hint(earlier, field)
+                ),
+            )
+            .with_label(
+                earlier.span,
+                format!("{earlier_origin} also produces `{}`", field.name),
+            ),
+        );
     }
 }
 
 /// The queries, mutations and subscriptions Amplify generates for a model, minus those
 /// `disableOperations` removes; nothing when that list cannot be read.
-fn model_root_fields(
-    schema_type: &SchemaType,
-    model: &Model,
+fn model_root_fields<'s>(
+    schema_type: &'s SchemaType,
+    model: &'s Model,
     next_origin: &mut usize,
-    fields: &mut Vec<RootField>,
+    fields: &mut Vec<RootField<'s>>,
 ) {
     let origin_id = *next_origin;
     let disabled: Vec<String> = match &model.disable_operations {
@@ -340,81 +363,65 @@ fn model_root_fields(
             .any(|item| item == operation || item == group)
     };
     let name = upper_first(&schema_type.name);
-    let origin = format!("the model `{}`", schema_type.name);
-    let mut push = |root: &'static str, generated: String, span: Span, origin: String| {
-        let pluralized = generated.starts_with("list").then(|| name.clone());
+    let origin = Origin::Model(&schema_type.name);
+    let span = schema_type.key_span;
+    let mut push = |root: &'static str, generated: String, is_list: bool| {
         fields.push(RootField {
             root,
             name: generated,
             span,
             origin,
             origin_id,
-            pluralized,
+            is_list,
         });
     };
-    let span = schema_type.key_span;
     if !is_disabled("get", "queries") {
-        push("Query", format!("get{name}"), span, origin.clone());
+        push("Query", format!("get{name}"), false);
     }
     if !is_disabled("list", "queries") {
         push(
             "Query",
             format!("list{}", upper_first(&plural(&name))),
-            span,
-            origin.clone(),
+            true,
         );
     }
-    for (operation, prefix) in [
-        ("create", "create"),
-        ("update", "update"),
-        ("delete", "delete"),
-    ] {
+    for operation in ["create", "update", "delete"] {
         if !is_disabled(operation, "mutations") {
-            push("Mutation", format!("{prefix}{name}"), span, origin.clone());
+            push("Mutation", format!("{operation}{name}"), false);
         }
     }
     for operation in ["onCreate", "onUpdate", "onDelete"] {
         if !is_disabled(operation, "subscriptions") {
-            push(
-                "Subscription",
-                format!("{operation}{name}"),
-                span,
-                origin.clone(),
-            );
+            push("Subscription", format!("{operation}{name}"), false);
         }
     }
     let Some(indexes) = &model.secondary_indexes else {
         return;
     };
     for index in &indexes.indexes {
+        let Some(partition_key) = &index.partition_key else {
+            continue;
+        };
         let query_call = index.chain.find("queryField");
         let (query_field, span) = match (query_call, &index.query_field) {
             (Some(_), Some(explicit)) => (explicit.value.clone(), explicit.span),
             // `queryField(null)` or something amplint cannot read: no (known) query.
             (Some(_), None) => continue,
             (None, _) => {
-                let Some(partition_key) = &index.partition_key else {
-                    continue;
-                };
-                let sort_keys = match (index.chain.find("sortKeys"), &index.sort_keys) {
+                let sort_keys: Vec<&str> = match (index.chain.find("sortKeys"), &index.sort_keys) {
                     (None, _) => Vec::new(),
-                    (Some(_), Some(keys)) => keys.iter().map(|key| key.value.clone()).collect(),
+                    (Some(_), Some(keys)) => keys.iter().map(|key| key.value.as_str()).collect(),
                     (Some(_), None) => continue,
                 };
+                // data-schema's `secondaryIndexDefaultQueryField`.
                 let mut generated = format!(
                     "list{}By{}",
                     upper_first(&schema_type.name),
                     upper_first(&partition_key.value)
                 );
-                if !sort_keys.is_empty() {
+                for sort_key in &sort_keys {
                     generated.push_str("And");
-                    generated.push_str(
-                        &sort_keys
-                            .iter()
-                            .map(|key| upper_first(key))
-                            .collect::<Vec<_>>()
-                            .join("And"),
-                    );
+                    generated.push_str(&upper_first(sort_key));
                 }
                 (generated, index.span)
             }
@@ -424,24 +431,21 @@ fn model_root_fields(
             root: "Query",
             name: query_field,
             span,
-            origin: format!(
-                "the secondary index on `{}.{}`",
-                schema_type.name,
-                index
-                    .partition_key
-                    .as_ref()
-                    .map(|key| key.value.as_str())
-                    .unwrap_or("?")
-            ),
+            origin: Origin::Index {
+                model: &schema_type.name,
+                partition_key: &partition_key.value,
+            },
             origin_id: *next_origin,
-            pluralized: None,
+            is_list: false,
         });
     }
 }
 
 /// Why the two produce the same name, and what to do.
 fn hint(earlier: &RootField, later: &RootField) -> String {
-    if let (Some(first), Some(second)) = (&earlier.pluralized, &later.pluralized) {
+    if let (true, true, Origin::Model(first), Origin::Model(second)) =
+        (earlier.is_list, later.is_list, earlier.origin, later.origin)
+    {
         return format!(
             " (Amplify pluralizes both `{first}` and `{second}` to `{}`)",
             later.name.trim_start_matches("list")
@@ -449,7 +453,7 @@ fn hint(earlier: &RootField, later: &RootField) -> String {
     }
     if [earlier, later]
         .iter()
-        .any(|field| field.origin.starts_with("the secondary index"))
+        .any(|field| matches!(field.origin, Origin::Index { .. }))
     {
         return ", e.g. give the index its own `.queryField('...')`".to_string();
     }

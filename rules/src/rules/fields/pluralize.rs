@@ -80,21 +80,28 @@ struct Replacement {
 }
 
 fn ends_with(word: &[char], ending: &str) -> bool {
-    let ending: Vec<char> = ending.chars().collect();
-    word.len() >= ending.len() && word[word.len() - ending.len()..] == ending[..]
+    let mut characters = word.iter().rev();
+    ending
+        .chars()
+        .rev()
+        .all(|expected| characters.next() == Some(&expected))
 }
 
 /// The start of the longest `stem + ending` at the end of `word` over the alternatives,
-/// i.e. the leftmost match of `(stem1|stem2|...)(?:ending1|ending2)$`.
+/// i.e. the leftmost match of `(stem1|stem2|...)(?:ending1|ending2)$`, with the stem's length.
 fn stem_match(word: &[char], stems: &[&str], endings: &[&str]) -> Option<(usize, usize)> {
     let mut best: Option<(usize, usize)> = None;
-    for stem in stems {
-        for ending in endings {
-            let length = stem.chars().count() + ending.chars().count();
-            if length <= word.len() && ends_with(word, &format!("{stem}{ending}")) {
-                let start = word.len() - length;
+    for ending in endings {
+        if !ends_with(word, ending) {
+            continue;
+        }
+        let before_ending = &word[..word.len() - ending.chars().count()];
+        for stem in stems {
+            if ends_with(before_ending, stem) {
+                let stem_length = stem.chars().count();
+                let start = before_ending.len() - stem_length;
                 if best.is_none_or(|(best_start, _)| start < best_start) {
-                    best = Some((start, stem.chars().count()));
+                    best = Some((start, stem_length));
                 }
             }
         }

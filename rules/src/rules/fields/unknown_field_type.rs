@@ -298,6 +298,18 @@ fn check_field_value(
         return;
     }
     let name = head.name.value.as_str();
+    // The common case, a correct field, allocates nothing.
+    if let Some(builder) = FieldBuilder::from_name(name) {
+        let all_fine = head.args.is_some()
+            && chain.modifiers().iter().all(|call| {
+                call.args.is_some()
+                    && (builder.modifiers().contains(&call.name.value.as_str())
+                        || builder.left_to_other_rules(&call.name.value))
+            });
+        if all_fine {
+            return;
+        }
+    }
     let place = match field {
         Some(field) => format!("`{owner}.{field}`"),
         None => format!("`{owner}`"),
@@ -312,11 +324,10 @@ fn check_field_value(
                 }
                 return;
             }
-            let modifiers: Vec<Call> = chain
+            let modifiers: Vec<&Call> = chain
                 .modifiers()
                 .iter()
                 .filter(|call| !builder.left_to_other_rules(&call.name.value))
-                .cloned()
                 .collect();
             let takes_no_arguments = head.args.as_ref().is_some_and(|args| args.items.is_empty());
             let described = if takes_no_arguments {
@@ -499,13 +510,13 @@ fn lower_first(text: &str) -> String {
 fn check_field_modifiers(
     context: &Context,
     builder: FieldBuilder,
-    modifiers: &[Call],
+    modifiers: &[&Call],
     described: &str,
     place: &str,
     findings: &mut Vec<Diagnostic>,
 ) {
     let allowed = builder.modifiers();
-    for call in modifiers {
+    for &call in modifiers {
         let name = call.name.value.as_str();
         if allowed.contains(&name) {
             if call.args.is_none() && call.index.is_none() && context.syntax_error.is_none() {

@@ -1,13 +1,15 @@
 //! Shared by the rules of this section: visiting every field of a schema, including the
 //! fields of inline custom types, with the name of the type that holds them.
 
+use std::borrow::Cow;
+
 use crate::model::{Field, FieldKind, Schema, TypeKind};
 
 /// Where a field sits.
 pub(super) struct FieldSite<'schema> {
     /// The GraphQL type holding the field: the model or custom type name, or the generated
     /// `<Model><Field>` name of an inline custom type.
-    pub owner: String,
+    pub owner: Cow<'schema, str>,
     /// Whether the holder is a model (`@model`): defaults and validators apply only there.
     pub owner_is_model: bool,
     pub field: &'schema Field,
@@ -25,7 +27,13 @@ pub(super) fn for_each_field<'schema>(
             TypeKind::CustomType(custom_type) => (&custom_type.fields, false),
             _ => continue,
         };
-        visit_fields(&schema_type.name, fields, is_model, &mut visit, 0);
+        visit_fields(
+            Cow::Borrowed(schema_type.name.as_str()),
+            fields,
+            is_model,
+            &mut visit,
+            0,
+        );
     }
 }
 
@@ -33,7 +41,7 @@ pub(super) fn for_each_field<'schema>(
 const MAX_NESTING: usize = 32;
 
 fn visit_fields<'schema>(
-    owner: &str,
+    owner: Cow<'schema, str>,
     fields: &'schema [Field],
     owner_is_model: bool,
     visit: &mut impl FnMut(&FieldSite<'schema>),
@@ -44,13 +52,19 @@ fn visit_fields<'schema>(
     }
     for field in fields {
         visit(&FieldSite {
-            owner: owner.to_string(),
+            owner: owner.clone(),
             owner_is_model,
             field,
         });
         if let FieldKind::InlineCustomType(custom_type) = &field.kind {
-            let inline_name = generated_type_name(owner, &field.name);
-            visit_fields(&inline_name, &custom_type.fields, false, visit, depth + 1);
+            let inline_name = generated_type_name(&owner, &field.name);
+            visit_fields(
+                Cow::Owned(inline_name),
+                &custom_type.fields,
+                false,
+                visit,
+                depth + 1,
+            );
         }
     }
 }
