@@ -143,25 +143,49 @@ fn for_each_field_list<'s>(
 
 const RESERVED: [&str; 3] = ["Query", "Mutation", "Subscription"];
 
+/// AppSync's scalars, which the transformer always declares.
+const AWS_SCALARS: [&str; 9] = [
+    "AWSDate",
+    "AWSTime",
+    "AWSDateTime",
+    "AWSTimestamp",
+    "AWSEmail",
+    "AWSJSON",
+    "AWSPhone",
+    "AWSURL",
+    "AWSIPAddress",
+];
+
 fn reserved_names(schema: &Schema, findings: &mut Vec<Diagnostic>) {
     for schema_type in &schema.types {
         let is_type = matches!(
             schema_type.kind,
             TypeKind::Model(_) | TypeKind::Enum(_) | TypeKind::CustomType(_)
         );
-        if is_type && RESERVED.contains(&schema_type.name.as_str()) {
-            findings.push(Diagnostic::new(
-                &NAME_COLLISION,
-                schema_type.key_span,
-                format!(
-                    "`{}` is a reserved GraphQL type name (`'{}' is a reserved type name and \
-                     currently in use within the default schema element.`); rename the {}",
-                    schema_type.name,
-                    schema_type.name,
-                    schema_type.kind_name()
-                ),
-            ));
+        if !is_type {
+            continue;
         }
+        let name = schema_type.name.as_str();
+        let message = if RESERVED.contains(&name) {
+            format!(
+                "`{name}` is a reserved GraphQL type name (`'{name}' is a reserved type name and \
+                 currently in use within the default schema element.`); rename the {}",
+                schema_type.kind_name()
+            )
+        } else if AWS_SCALARS.contains(&name) {
+            format!(
+                "`{name}` is the name of an AppSync scalar that Amplify always declares (`There \
+                 can be only one type named \"{name}\".`); rename the {}",
+                schema_type.kind_name()
+            )
+        } else {
+            continue;
+        };
+        findings.push(Diagnostic::new(
+            &NAME_COLLISION,
+            schema_type.key_span,
+            message,
+        ));
     }
 }
 
