@@ -15,8 +15,9 @@ declare_rule! {
     /// the same key; an inline enum or custom type whose generated name `<Model><Field>` is
     /// taken; models whose generated queries coincide (`Todo` and `Todos` both make
     /// `listTodos`, `Person` and `People` both make `listPeople`); an index `queryField` or a
-    /// custom operation named like another generated query; and types named `Query`,
-    /// `Mutation` or `Subscription`.
+    /// custom operation named like another generated query; types named `Query`,
+    /// `Mutation` or `Subscription`; and types named like an AppSync scalar (`AWSDate`,
+    /// `AWSJSON`, ...). Also a field key written twice in one model or custom type.
     ///
     /// ## Why is this bad?
     /// A repeated key silently replaces the earlier entry (JavaScript keeps the last one),
