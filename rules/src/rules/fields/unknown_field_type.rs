@@ -393,17 +393,8 @@ fn unknown_builder(
         .args
         .as_ref()
         .is_some_and(|args| args.items.is_empty() && args.complete);
-    let advice = builder_alias(name).or_else(|| {
-        did_you_mean(name, FIELD_BUILDER_NAMES.iter().copied()).map(|target| {
-            // did_you_mean only returns names from the list, which are 'static.
-            let target: &'static str = FIELD_BUILDER_NAMES
-                .iter()
-                .copied()
-                .find(|candidate| *candidate == target)
-                .unwrap_or("string");
-            Advice::Rename(target)
-        })
-    });
+    let advice = builder_alias(name)
+        .or_else(|| did_you_mean(name, FIELD_BUILDER_NAMES.iter().copied()).map(Advice::Rename));
     match advice {
         Some(Advice::Rename(target)) => {
             let safe = Scalar::from_builder(target).is_none() || args_empty;
