@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Authorization, CustomOperation, OperationKind, Schema, SchemaType, TypeKind};
+use crate::rules::fields::walk::upper_first;
 use crate::rules::Context;
 use crate::suggest::did_you_mean;
 use crate::value::{Call, Value};
@@ -207,14 +208,6 @@ fn check_operation(
                  `.returns(a.ref('SomeType'))`"
             ),
         ));
-    }
-}
-
-fn upper_first(text: &str) -> String {
-    let mut characters = text.chars();
-    match characters.next() {
-        Some(first) => first.to_uppercase().chain(characters).collect(),
-        None => String::new(),
     }
 }
 
