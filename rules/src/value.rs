@@ -350,7 +350,9 @@ impl<'a> Evaluator<'a> {
         while let Some(node) = stack.pop() {
             match node.kind() {
                 "import_specifier" => {
-                    let imported = node.child_by_field_id(self.fields.name).map(|name| self.text(name));
+                    let imported = node
+                        .child_by_field_id(self.fields.name)
+                        .map(|name| self.text(name));
                     let local = node
                         .child_by_field_id(self.fields.alias)
                         .map(|alias| self.text(alias));
@@ -419,7 +421,9 @@ impl<'a> Evaluator<'a> {
             "null" => Value::Null(span),
             "undefined" => Value::Undefined(span),
             "unary_expression" => {
-                let operator = node.child_by_field_id(self.fields.operator).map(|op| self.text(op));
+                let operator = node
+                    .child_by_field_id(self.fields.operator)
+                    .map(|op| self.text(op));
                 let argument = node.child_by_field_id(self.fields.argument);
                 match (operator, argument) {
                     (Some("-"), Some(argument)) if argument.kind() == "number" => Value::Number {
@@ -508,7 +512,13 @@ impl<'a> Evaluator<'a> {
                     } else {
                         self.eval(value)
                     };
-                    entries.push(Entry { key: name, key_span: self.span(key), key_kind, value, span: self.span(child) });
+                    entries.push(Entry {
+                        key: name,
+                        key_span: self.span(key),
+                        key_kind,
+                        value,
+                        span: self.span(child),
+                    });
                 }
                 "shorthand_property_identifier" => {
                     let name = self.text(child);

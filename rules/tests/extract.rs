@@ -117,7 +117,10 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
         Some(amplint_rules::model::Operations::IndexAccess(_))
     ));
     assert_eq!(file.define_data.len(), 1);
-    assert_eq!(&source[file.define_data[0].schema.unwrap().range()], "schema");
+    assert_eq!(
+        &source[file.define_data[0].schema.unwrap().range()],
+        "schema"
+    );
 }
 
 #[test]

@@ -44,7 +44,11 @@ enum Found<'tree> {
 /// Finds the `a.schema(` and `defineData(` calls. Searching the text for the two names and
 /// asking the tree what sits there is much cheaper than walking every node of a large file;
 /// occurrences in comments and strings are rejected by the node kinds.
-fn outermost_calls<'tree>(tree: &'tree Tree, source: &str, evaluator: &Evaluator<'_>) -> Vec<Found<'tree>> {
+fn outermost_calls<'tree>(
+    tree: &'tree Tree,
+    source: &str,
+    evaluator: &Evaluator<'_>,
+) -> Vec<Found<'tree>> {
     let fields = evaluator.fields;
     let root = tree.root_node();
     let mut found: Vec<(usize, Found<'tree>)> = Vec::new();
@@ -52,28 +56,36 @@ fn outermost_calls<'tree>(tree: &'tree Tree, source: &str, evaluator: &Evaluator
         .match_indices("schema")
         .chain(source.match_indices("defineData"))
     {
-        let Some(node) = root.descendant_for_byte_range(offset, offset + word.len()) else { continue };
+        let Some(node) = root.descendant_for_byte_range(offset, offset + word.len()) else {
+            continue;
+        };
         if node.byte_range() != (offset..offset + word.len()) {
             continue;
         }
-        let Some(parent) = node.parent() else { continue };
+        let Some(parent) = node.parent() else {
+            continue;
+        };
         match (node.kind(), word) {
             ("property_identifier", "schema") if parent.kind() == "member_expression" => {
                 let Some(call) = parent.parent().filter(|call| {
-                    call.kind() == "call_expression" && call.child_by_field_id(fields.function) == Some(parent)
+                    call.kind() == "call_expression"
+                        && call.child_by_field_id(fields.function) == Some(parent)
                 }) else {
                     continue;
                 };
                 let is_builder = parent
                     .child_by_field_id(fields.object)
                     .filter(|object| object.kind() == "identifier")
-                    .is_some_and(|object| evaluator.builder_names.contains(node_text(object, source)));
+                    .is_some_and(|object| {
+                        evaluator.builder_names.contains(node_text(object, source))
+                    });
                 if is_builder {
                     found.push((offset, Found::Schema(chain_top(call, fields))));
                 }
             }
             ("identifier", "defineData")
-                if parent.kind() == "call_expression" && parent.child_by_field_id(fields.function) == Some(node) =>
+                if parent.kind() == "call_expression"
+                    && parent.child_by_field_id(fields.function) == Some(node) =>
             {
                 found.push((offset, Found::DefineData(parent)));
             }
@@ -107,7 +119,13 @@ fn chain_top(mut node: Node<'_>, fields: Fields) -> Node<'_> {
 /// Splits a builder chain into its head call (`model(...)`) and the calls after it.
 /// The extractor consumes the evaluated values instead of copying them: on large schemas
 /// the copies cost more than the evaluation.
-fn split_head(chain: Chain) -> Option<(crate::value::Call, Vec<crate::value::Call>, crate::span::Span)> {
+fn split_head(
+    chain: Chain,
+) -> Option<(
+    crate::value::Call,
+    Vec<crate::value::Call>,
+    crate::span::Span,
+)> {
     let mut calls = chain.calls.into_iter();
     let head = calls.next()?;
     Some((head, calls.collect(), chain.span))
@@ -128,9 +146,18 @@ fn schema_from_chain(chain: Chain, builder_names: &FxHashSet<String>) -> Option<
     if let Some(Value::Object(object)) = first_argument(head) {
         schema.object_span = Some(object.span);
         schema.complete = object.complete;
-        schema.types = object.entries.into_iter().map(|entry| schema_type(entry, builder_names)).collect();
+        schema.types = object
+            .entries
+            .into_iter()
+            .map(|entry| schema_type(entry, builder_names))
+            .collect();
     }
-    if let Some(call) = schema.modifiers.iter().rev().find(|call| call.name.value == "authorization") {
+    if let Some(call) = schema
+        .modifiers
+        .iter()
+        .rev()
+        .find(|call| call.name.value == "authorization")
+    {
         schema.authorization = Some(Authorization::from_call(call, builder_names));
     }
     schema.index_types();
@@ -141,7 +168,10 @@ fn schema_type(entry: Entry, builder_names: &FxHashSet<String>) -> SchemaType {
     let value_span = entry.value.span();
     let kind = match entry.value {
         Value::Chain(chain) if chain.is_builder(builder_names) => {
-            let head = chain.head().map(|call| call.name.value.as_str()).unwrap_or("");
+            let head = chain
+                .head()
+                .map(|call| call.name.value.as_str())
+                .unwrap_or("");
             match head {
                 "model" => match model(chain, builder_names) {
                     Some(model) => TypeKind::Model(Box::new(model)),
@@ -191,7 +221,8 @@ fn model(chain: Chain, builder_names: &FxHashSet<String>) -> Option<Model> {
     });
     let secondary_indexes = find("secondaryIndexes").map(secondary_indexes);
     let disable_operations = find("disableOperations").cloned();
-    let authorization = find("authorization").map(|call| Authorization::from_call(call, builder_names));
+    let authorization =
+        find("authorization").map(|call| Authorization::from_call(call, builder_names));
     let by_name = index_fields(&fields);
     Some(Model {
         span,
@@ -220,19 +251,29 @@ fn fields_of(
     argument: Option<Value>,
     builder_names: &FxHashSet<String>,
 ) -> (Vec<Field>, bool, Option<crate::span::Span>) {
-    let Some(Value::Object(ObjectValue { entries, complete, span })) = argument else {
+    let Some(Value::Object(ObjectValue {
+        entries,
+        complete,
+        span,
+    })) = argument
+    else {
         return (Vec::new(), false, None);
     };
-    let fields = entries.into_iter().map(|entry| field(entry, builder_names)).collect();
+    let fields = entries
+        .into_iter()
+        .map(|entry| field(entry, builder_names))
+        .collect();
     (fields, complete, Some(span))
 }
 
 fn field(entry: Entry, builder_names: &FxHashSet<String>) -> Field {
     let value_span = entry.value.span();
     let (kind, modifiers, chain) = match entry.value {
-        Value::Chain(chain) if chain.is_builder(builder_names) && chain.head().is_some() => {
-            (field_kind(&chain, builder_names), chain.modifiers().to_vec(), Some(chain))
-        }
+        Value::Chain(chain) if chain.is_builder(builder_names) && chain.head().is_some() => (
+            field_kind(&chain, builder_names),
+            chain.modifiers().to_vec(),
+            Some(chain),
+        ),
         Value::Chain(chain) => (FieldKind::Other(chain.clone()), Vec::new(), Some(chain)),
         _ => (FieldKind::Unknown, Vec::new(), None),
     };
@@ -383,7 +424,10 @@ fn define_data<'tree>(call: Node<'tree>, evaluator: &mut Evaluator<'tree>) -> Op
         Some(Value::Object(object)) => Some(object),
         _ => None,
     };
-    let schema = props.as_ref().and_then(|props| props.get("schema")).map(|entry| entry.value.span());
+    let schema = props
+        .as_ref()
+        .and_then(|props| props.get("schema"))
+        .map(|entry| entry.value.span());
     let authorization_modes = props
         .as_ref()
         .and_then(|props| props.get("authorizationModes"))
