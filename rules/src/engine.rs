@@ -28,7 +28,12 @@ pub fn check(source: &str, kind: SourceKind, settings: &Settings) -> CheckResult
 /// Checks one file already parsed (the language server keeps its trees).
 pub fn check_tree(source: &str, tree: &Tree, settings: &Settings) -> CheckResult {
     let model = extract(tree, source, FileId::MAIN);
-    let mut context = Context::new(&model, source, settings);
+    let pairings: Vec<_> = model
+        .schemas
+        .iter()
+        .map(crate::rules::relationships::pairing::Pairing::new)
+        .collect();
+    let mut context = Context::new(&model, source, settings, &pairings);
     context.syntax_error =
         first_syntax_error(tree).map(|range| Span::new(FileId::MAIN, range.start, range.end));
     for rule in all_rules() {

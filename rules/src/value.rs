@@ -263,6 +263,7 @@ pub struct Evaluator<'a> {
     /// Keys whose values the next object evaluated leaves unevaluated
     /// ([`Unknown::NotEvaluated`]); applies to that one object only.
     skip_keys: &'static [&'static str],
+    kind_names: Vec<&'static str>,
 }
 
 /// Modules that export Amplify's schema builder `a`.
@@ -280,12 +281,38 @@ impl<'a> Evaluator<'a> {
             depth: 0,
             fields: Fields::of(&tree.language()),
             skip_keys: &[],
+            kind_names: kind_names(&tree.language()),
         };
         evaluator.collect_bindings(tree.root_node());
         if evaluator.builder_names.is_empty() {
             evaluator.builder_names.insert("a".to_string());
         }
         evaluator
+    }
+
+    /// A node's kind, from a table built once: `Node::kind` measures and validates the
+    /// grammar's C string on every call.
+    pub fn kind(&self, node: Node<'_>) -> &'static str {
+        self.kind_names
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or("")
+    }
+
+    /// The first child that is an expression (not a comment or a type).
+    fn first_expression_child<'n>(&self, node: Node<'n>) -> Option<Node<'n>> {
+        let mut cursor = node.walk();
+        let child = node.named_children(&mut cursor).find(|child| {
+            !matches!(
+                self.kind(*child),
+                "comment"
+                    | "type_annotation"
+                    | "type_arguments"
+                    | "predefined_type"
+                    | "type_identifier"
+            )
+        });
+        child
     }
 
     pub fn span(&self, node: Node<'_>) -> Span {
@@ -304,7 +331,7 @@ impl<'a> Evaluator<'a> {
     fn collect_bindings(&mut self, program: Node<'a>) {
         let mut cursor = program.walk();
         for statement in program.named_children(&mut cursor) {
-            let declaration = match statement.kind() {
+            let declaration = match self.kind(statement) {
                 "export_statement" => match statement.child_by_field_id(self.fields.declaration) {
                     Some(declaration) => declaration,
                     None => continue,
@@ -316,14 +343,14 @@ impl<'a> Evaluator<'a> {
                 _ => statement,
             };
             if !matches!(
-                declaration.kind(),
+                self.kind(declaration),
                 "lexical_declaration" | "variable_declaration"
             ) {
                 continue;
             }
             let mut declarators = declaration.walk();
             for declarator in declaration.named_children(&mut declarators) {
-                if declarator.kind() != "variable_declarator" {
+                if self.kind(declarator) != "variable_declarator" {
                     continue;
                 }
                 let (Some(name), Some(value)) = (
@@ -332,7 +359,7 @@ impl<'a> Evaluator<'a> {
                 ) else {
                     continue;
                 };
-                if name.kind() == "identifier" {
+                if self.kind(name) == "identifier" {
                     self.bindings
                         .insert(self.text(name), Binding::Constant(value));
                 }
@@ -348,7 +375,7 @@ impl<'a> Evaluator<'a> {
         let from_builder_module = BUILDER_MODULES.contains(&module.as_str());
         let mut stack = vec![statement];
         while let Some(node) = stack.pop() {
-            match node.kind() {
+            match self.kind(node) {
                 "import_specifier" => {
                     let imported = node
                         .child_by_field_id(self.fields.name)
@@ -397,13 +424,13 @@ impl<'a> Evaluator<'a> {
 
     fn eval_inner(&mut self, node: Node<'a>) -> Value {
         let span = self.span(node);
-        match node.kind() {
+        match self.kind(node) {
             "string" => Value::String(Spanned::new(unquote(self.text(node)), span)),
             "template_string" => {
                 let mut cursor = node.walk();
                 let has_substitution = node
                     .named_children(&mut cursor)
-                    .any(|child| child.kind() == "template_substitution");
+                    .any(|child| self.kind(child) == "template_substitution");
                 if has_substitution {
                     self.unknown(node, Unknown::Computed)
                 } else {
@@ -426,10 +453,12 @@ impl<'a> Evaluator<'a> {
                     .map(|op| self.text(op));
                 let argument = node.child_by_field_id(self.fields.argument);
                 match (operator, argument) {
-                    (Some("-"), Some(argument)) if argument.kind() == "number" => Value::Number {
-                        raw: format!("-{}", self.text(argument)),
-                        span,
-                    },
+                    (Some("-"), Some(argument)) if self.kind(argument) == "number" => {
+                        Value::Number {
+                            raw: format!("-{}", self.text(argument)),
+                            span,
+                        }
+                    }
                     _ => self.unknown(node, Unknown::Expression),
                 }
             }
@@ -437,7 +466,7 @@ impl<'a> Evaluator<'a> {
             | "as_expression"
             | "satisfies_expression"
             | "non_null_expression"
-            | "type_assertion" => match first_expression_child(node) {
+            | "type_assertion" => match self.first_expression_child(node) {
                 Some(inner) => self.eval(inner),
                 None => self.unknown(node, Unknown::Expression),
             },
@@ -457,10 +486,13 @@ impl<'a> Evaluator<'a> {
         let mut complete = true;
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            match child.kind() {
+            match self.kind(child) {
                 "comment" => {}
                 "spread_element" => {
-                    match first_expression_child(child).map(|inner| self.eval(inner)) {
+                    match self
+                        .first_expression_child(child)
+                        .map(|inner| self.eval(inner))
+                    {
                         Some(Value::Array(array)) => {
                             complete &= array.complete;
                             items.extend(array.items);
@@ -480,7 +512,7 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluates an object literal, leaving the values of `keys` unevaluated.
     pub fn eval_object_skipping(&mut self, node: Node<'a>, keys: &'static [&'static str]) -> Value {
-        if node.kind() != "object" {
+        if self.kind(node) != "object" {
             return self.eval(node);
         }
         self.skip_keys = keys;
@@ -493,7 +525,7 @@ impl<'a> Evaluator<'a> {
         let mut complete = true;
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            match child.kind() {
+            match self.kind(child) {
                 "comment" => {}
                 "pair" => {
                     let (Some(key), Some(value)) = (
@@ -536,7 +568,10 @@ impl<'a> Evaluator<'a> {
                     });
                 }
                 "spread_element" => {
-                    match first_expression_child(child).map(|inner| self.eval(inner)) {
+                    match self
+                        .first_expression_child(child)
+                        .map(|inner| self.eval(inner))
+                    {
                         Some(Value::Object(object)) => {
                             complete &= object.complete;
                             entries.extend(object.entries.into_iter().map(|entry| Entry {
@@ -559,13 +594,13 @@ impl<'a> Evaluator<'a> {
 
     /// An object key's name, or `None` for a computed key that cannot be resolved.
     fn eval_key(&mut self, key: Node<'a>) -> Option<(String, KeyKind)> {
-        match key.kind() {
+        match self.kind(key) {
             "property_identifier" | "number" | "private_property_identifier" => {
                 Some((self.text(key).to_string(), KeyKind::Identifier))
             }
             "string" => Some((unquote(self.text(key)), KeyKind::Quoted)),
             "computed_property_name" => {
-                let inner = first_expression_child(key)?;
+                let inner = self.first_expression_child(key)?;
                 match self.eval(inner) {
                     Value::String(name) => Some((name.value, KeyKind::Computed)),
                     _ => None,
@@ -689,7 +724,7 @@ impl<'a> Evaluator<'a> {
         ) else {
             return self.unknown(node, Unknown::Expression);
         };
-        if arguments.kind() != "arguments" {
+        if self.kind(arguments) != "arguments" {
             // A tagged template: sql`...`.
             return self.unknown(node, Unknown::Expression);
         }
@@ -725,7 +760,7 @@ impl<'a> Evaluator<'a> {
         let mut complete = true;
         let mut cursor = arguments.walk();
         for child in arguments.named_children(&mut cursor) {
-            match child.kind() {
+            match self.kind(child) {
                 "comment" => {}
                 "spread_element" => complete = false,
                 _ => items.push(self.eval(child)),
@@ -751,7 +786,7 @@ impl<'a> Evaluator<'a> {
                 let pattern = parameter
                     .child_by_field_id(self.fields.pattern)
                     .unwrap_or(parameter);
-                if pattern.kind() == "identifier" {
+                if self.kind(pattern) == "identifier" {
                     params.push(Spanned::new(
                         self.text(pattern).to_string(),
                         self.span(pattern),
@@ -762,12 +797,12 @@ impl<'a> Evaluator<'a> {
         let Some(body) = node.child_by_field_id(self.fields.body) else {
             return self.unknown(node, Unknown::Expression);
         };
-        let returned = if body.kind() == "statement_block" {
+        let returned = if self.kind(body) == "statement_block" {
             let mut cursor = body.walk();
             let returned = body
                 .named_children(&mut cursor)
-                .find(|statement| statement.kind() == "return_statement")
-                .and_then(first_expression_child);
+                .find(|statement| self.kind(*statement) == "return_statement")
+                .and_then(|statement| self.first_expression_child(statement));
             match returned {
                 Some(expression) => Some(expression),
                 None => return self.unknown(node, Unknown::Expression),
@@ -791,27 +826,23 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// Every node kind's name, indexed by kind id.
+fn kind_names(language: &tree_sitter::Language) -> Vec<&'static str> {
+    (0..language.node_kind_count())
+        .map(|id| {
+            u16::try_from(id)
+                .ok()
+                .and_then(|id| language.node_kind_for_id(id))
+                .unwrap_or("")
+        })
+        .collect()
+}
+
 fn unknown_reason(value: Value) -> Unknown {
     match value {
         Value::Unknown { reason, .. } => reason,
         _ => Unknown::Expression,
     }
-}
-
-/// The first child that is an expression (not punctuation or a comment or a type).
-fn first_expression_child(node: Node<'_>) -> Option<Node<'_>> {
-    let mut cursor = node.walk();
-    let child = node.named_children(&mut cursor).find(|child| {
-        !matches!(
-            child.kind(),
-            "comment"
-                | "type_annotation"
-                | "type_arguments"
-                | "predefined_type"
-                | "type_identifier"
-        )
-    });
-    child
 }
 
 /// The value of a JavaScript string literal: quotes removed, common escapes decoded.

@@ -35,16 +35,25 @@ pub struct Context<'a> {
     pub source: &'a str,
     pub settings: &'a Settings,
     pub(crate) syntax_error: Option<Span>,
+    /// Which relationship answers which, per schema: computed once for all the
+    /// relationship rules.
+    pub(crate) relationship_pairings: &'a [relationships::pairing::Pairing<'a>],
     diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Context<'a> {
-    pub(crate) fn new(file: &'a FileModel, source: &'a str, settings: &'a Settings) -> Context<'a> {
+    pub(crate) fn new(
+        file: &'a FileModel,
+        source: &'a str,
+        settings: &'a Settings,
+        relationship_pairings: &'a [relationships::pairing::Pairing<'a>],
+    ) -> Context<'a> {
         Context {
             file,
             source,
             settings,
             syntax_error: None,
+            relationship_pairings,
             diagnostics: Vec::new(),
         }
     }

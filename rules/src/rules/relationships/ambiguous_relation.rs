@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Context;
 
-use super::pairing::{Pairing, Status};
+use super::pairing::Status;
 
 declare_rule! {
     /// ## What it does
@@ -40,8 +40,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for schema in context.schemas() {
-        let pairing = Pairing::new(schema);
+    for pairing in context.relationship_pairings {
+        let _schema = pairing.schema;
         for (index, site) in pairing.sites.iter().enumerate() {
             let Status::Ambiguous(matches) = &pairing.status[index] else {
                 continue;

@@ -5,7 +5,6 @@ use crate::model::{Field, FieldKind, Schema, TypeKind};
 use crate::rules::Context;
 
 use super::edits::{builder_call, builder_of};
-use super::pairing::Pairing;
 use super::references::{child_references, reported_elsewhere};
 
 declare_rule! {
@@ -40,8 +39,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for schema in context.schemas() {
-        let pairing = Pairing::new(schema);
+    for pairing in context.relationship_pairings {
+        let schema = pairing.schema;
         for references in child_references(&pairing) {
             let site = references.site;
             let identifier_scalars = references

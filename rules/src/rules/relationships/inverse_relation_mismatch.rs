@@ -4,7 +4,7 @@ use crate::fix::{Edit, Fix};
 use crate::model::References;
 use crate::rules::Context;
 
-use super::pairing::{compatible_kinds, Pairing, Site, Status};
+use super::pairing::{compatible_kinds, Site, Status};
 
 declare_rule! {
     /// ## What it does
@@ -44,8 +44,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for schema in context.schemas() {
-        let pairing = Pairing::new(schema);
+    for pairing in context.relationship_pairings {
+        let _schema = pairing.schema;
         for (index, site) in pairing.sites.iter().enumerate() {
             if !pairing.reports_mismatch(index) {
                 continue;

@@ -8,7 +8,7 @@ use super::edits::{
     builder_call, builder_of, insert_after_last_field, lower_camel, lower_camel_plural, quote_of,
     unique_field_name,
 };
-use super::pairing::{Pairing, Site, Status};
+use super::pairing::{Site, Status};
 
 declare_rule! {
     /// ## What it does
@@ -47,8 +47,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for schema in context.schemas() {
-        let pairing = Pairing::new(schema);
+    for pairing in context.relationship_pairings {
+        let _schema = pairing.schema;
         for (index, site) in pairing.sites.iter().enumerate() {
             if pairing.status[index] != Status::MissingInverse {
                 continue;

@@ -10,7 +10,7 @@ mod inverse_relation_mismatch;
 mod missing_inverse_relation;
 mod missing_reference_field;
 mod mixed_reference_nullability;
-mod pairing;
+pub(crate) mod pairing;
 mod ref_to_model;
 mod reference_count_mismatch;
 mod reference_order_mismatch;

@@ -84,6 +84,8 @@ pub(crate) enum Status {
 
 /// Every decidable relationship of a schema and how its counterpart search ends.
 pub(crate) struct Pairing<'s> {
+    /// The schema these relationships belong to.
+    pub schema: &'s Schema,
     pub sites: Vec<Site<'s>>,
     pub status: Vec<Status>,
 }
@@ -205,7 +207,11 @@ impl<'s> Pairing<'s> {
                 several => Status::Ambiguous(several.to_vec()),
             })
             .collect();
-        Pairing { sites, status }
+        Pairing {
+            schema,
+            sites,
+            status,
+        }
     }
 
     /// Whether `index` carries the `inverse-relation-mismatch` diagnostic of its group

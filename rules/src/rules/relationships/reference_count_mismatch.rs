@@ -44,8 +44,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for schema in context.schemas() {
-        let pairing = Pairing::new(schema);
+    for pairing in context.relationship_pairings {
+        let _schema = pairing.schema;
         for references in child_references(&pairing) {
             let Some(identifier) = &references.identifier else {
                 continue;

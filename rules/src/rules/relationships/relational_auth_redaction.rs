@@ -4,7 +4,7 @@ use crate::model::{Authorization, Model, Schema};
 use crate::rules::Context;
 use crate::span::Span;
 
-use super::pairing::{Pairing, Status};
+use super::pairing::Status;
 
 declare_rule! {
     /// ## What it does
@@ -40,8 +40,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for schema in context.schemas() {
-        let pairing = Pairing::new(schema);
+    for pairing in context.relationship_pairings {
+        let schema = pairing.schema;
         for (index, site) in pairing.sites.iter().enumerate() {
             if !matches!(pairing.status[index], Status::Matched(_))
                 || site.model_name == site.related_name

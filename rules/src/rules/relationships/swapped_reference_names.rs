@@ -3,7 +3,6 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::Fix;
 use crate::rules::Context;
 
-use super::pairing::Pairing;
 use super::references::{child_references, permutations, shared_words, Alignment};
 
 declare_rule! {
@@ -45,8 +44,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for schema in context.schemas() {
-        let pairing = Pairing::new(schema);
+    for pairing in context.relationship_pairings {
+        let _schema = pairing.schema;
         for references in child_references(&pairing) {
             if references.names.len() < 2 {
                 continue;
