@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Benchmark of `amplint check` on generated valid schemas of growing size: wall time of the
+# whole process (release build), medians over many runs, and time per model to show the
+# growth is linear. Needs hyperfine (Debian: apt-get install hyperfine).
+#
+#   bench/cli.sh            # 50 200 500 1000 2000 models
+#   bench/cli.sh 200 2000   # chosen sizes
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(50 200 500 1000 2000)
+command -v hyperfine >/dev/null || { echo "bench/cli.sh needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+cargo build --release --quiet -p amplint -p amplint_tests
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%8s %10s %12s %12s %14s\n' models bytes median_ms mean_ms us_per_model
+for n in "${sizes[@]}"; do
+  file="$work/schema$n.ts"
+  ./target/release/generate-schema "$n" > "$file"
+  hyperfine --shell=none --warmup 5 --runs 40 --export-json "$work/$n.json" \
+    "./target/release/amplint check $file" > /dev/null
+  python3 - "$work/$n.json" "$n" "$(wc -c < "$file")" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))["results"][0]
+n, size = int(sys.argv[2]), int(sys.argv[3])
+median = result["median"] * 1000
+print(f"{n:8d} {size:10d} {median:12.2f} {result['mean'] * 1000:12.2f} {median * 1000 / n:14.1f}")
+PY
+done
