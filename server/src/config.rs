@@ -49,13 +49,15 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// Reads and checks the file at `path`.
     pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
-            path: path.to_path_buf(),
-            source: NamedSource::new(path.display().to_string(), Arc::from("")),
-            message: format!("cannot read {}: {error}", path.display()),
-            span: None,
-            label: String::new(),
-            help: None,
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            ConfigError(Arc::new(ConfigProblem {
+                path: path.to_path_buf(),
+                source: NamedSource::new(path.display().to_string(), Arc::from("")),
+                message: format!("cannot read {}: {error}", path.display()),
+                span: None,
+                label: String::new(),
+                help: None,
+            }))
         })?;
         LoadedConfig::parse(path, &text)
     }
@@ -66,18 +68,20 @@ impl LoadedConfig {
         let error = |span: Option<std::ops::Range<usize>>,
                      message: String,
                      label: &str,
-                     help: Option<String>| ConfigError {
-            path: path.to_path_buf(),
-            source: NamedSource::new(path.display().to_string(), shared.clone()),
-            message,
-            span,
-            label: label.to_string(),
-            help,
+                     help: Option<String>| {
+            ConfigError(Arc::new(ConfigProblem {
+                path: path.to_path_buf(),
+                source: NamedSource::new(path.display().to_string(), shared.clone()),
+                message,
+                span,
+                label: label.to_string(),
+                help,
+            }))
         };
         let table = DeTable::parse(text).map_err(|problem| {
             error(
                 problem.span(),
-                format!("{} is not valid TOML", display_name(path)),
+                "not valid TOML".to_string(),
                 problem.message().trim(),
                 None,
             )
@@ -208,10 +212,6 @@ impl LoadedConfig {
     }
 }
 
-fn display_name(path: &Path) -> String {
-    path.display().to_string()
-}
-
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -300,9 +300,13 @@ fn glob_set(value: &Spanned<DeValue>, error: &MakeError) -> Result<GlobSet, Conf
     })
 }
 
-/// A problem in an `amplint.toml`, pointing into the file.
+/// A problem in an `amplint.toml`, pointing into the file. Cheap to clone; its details
+/// are read through `Deref` ([`ConfigProblem`]).
 #[derive(Clone)]
-pub struct ConfigError {
+pub struct ConfigError(Arc<ConfigProblem>);
+
+/// The details of a [`ConfigError`].
+pub struct ConfigProblem {
     pub path: PathBuf,
     source: NamedSource<Arc<str>>,
     pub message: String,
@@ -310,6 +314,13 @@ pub struct ConfigError {
     pub span: Option<std::ops::Range<usize>>,
     pub label: String,
     pub help: Option<String>,
+}
+
+impl std::ops::Deref for ConfigError {
+    type Target = ConfigProblem;
+    fn deref(&self) -> &ConfigProblem {
+        &self.0
+    }
 }
 
 impl fmt::Debug for ConfigError {
@@ -467,13 +478,13 @@ mod tests {
         let text = "[rules]\npublic-auht = \"off\"\n";
         let error = parse(text).unwrap_err();
         assert_eq!(&text[error.span.clone().unwrap()], "public-auht");
-        assert!(error.help.unwrap().contains("did you mean `public-auth`"));
+        assert!(error.help.as_deref().unwrap().contains("did you mean `public-auth`"));
         let error = parse("[project]\nhas-define-aut = true\n").unwrap_err();
-        assert!(error.help.unwrap().contains("`has-define-auth`"));
+        assert!(error.help.as_deref().unwrap().contains("`has-define-auth`"));
         let error = parse("[rule]\n").unwrap_err();
-        assert!(error.help.unwrap().contains("did you mean `rules`"));
+        assert!(error.help.as_deref().unwrap().contains("did you mean `rules`"));
         let error = parse("[rules]\npublic-auth = \"eror\"\n").unwrap_err();
-        assert!(error.help.unwrap().contains("did you mean \"error\""));
+        assert!(error.help.as_deref().unwrap().contains("did you mean \"error\""));
         assert!(parse("[rules\n").is_err());
     }
 }
