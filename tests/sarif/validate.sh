@@ -3,8 +3,9 @@
 # package.json / package-lock.json, installed into tests/sarif/node_modules).
 #
 # Runs `amplint check --format sarif` on the showcase and on annotated fixtures (with
-# related locations, fixes, insertions and suppression findings) and fails when the
-# validator reports any error-level result. Warnings and notes are printed, not fatal.
+# related locations, fixes, insertions and suppression findings), validates each log
+# against the SARIF rules and against GitHub code scanning's rules (`--rule-kind Gh`), and
+# fails when the validator reports any error-level result. Warnings and notes are printed, not fatal.
 #
 # Needs: node and npm; the multitool is a self-contained .NET executable for linux-x64
 # (no .NET runtime needed). Usage: tests/sarif/validate.sh  (AMPLINT=path overrides the
@@ -50,9 +51,13 @@ for target in "${targets[@]}"; do
     echo "amplint could not check $target (exit $status)" >&2
     exit 2
   fi
-  results="$work/validation-$index.sarif"
-  (cd "$here" && npx --no-install sarif-multitool validate "$log" --output "$results" --log ForceOverwrite) >/dev/null
-  node - "$results" "$target" <<'NODE' || failed=1
+  # The SARIF rules (default), then the rules of GitHub code scanning's ingestion.
+  for kind in Sarif Gh; do
+  results="$work/validation-$index-$kind.sarif"
+  extra=()
+  if [ "$kind" = Gh ]; then extra=(--rule-kind Gh); fi
+  (cd "$here" && npx --no-install sarif-multitool validate "$log" --output "$results" --log ForceOverwrite "${extra[@]}") >/dev/null
+  node - "$results" "$target ($kind rules)" <<'NODE' || failed=1
 const fs = require('fs');
 const [results, target] = process.argv.slice(2);
 const log = JSON.parse(fs.readFileSync(results, 'utf8'));
@@ -68,6 +73,7 @@ for (const run of log.runs || []) {
 console.log(`sarif-multitool on amplint's SARIF for ${target}: ${errors} error(s)`);
 process.exit(errors > 0 ? 1 : 0);
 NODE
+  done
 done
 if [ "$failed" -ne 0 ]; then
   echo "SARIF validation failed" >&2
