@@ -52,7 +52,7 @@ impl LoadedConfig {
         let text = std::fs::read_to_string(path).map_err(|error| {
             ConfigError(Arc::new(ConfigProblem {
                 path: path.to_path_buf(),
-                source: NamedSource::new(path.display().to_string(), Arc::from("")),
+                source: NamedSource::new(shown_path(path), Arc::from("")),
                 message: format!("cannot read {}: {error}", path.display()),
                 span: None,
                 label: String::new(),
@@ -71,7 +71,7 @@ impl LoadedConfig {
                      help: Option<String>| {
             ConfigError(Arc::new(ConfigProblem {
                 path: path.to_path_buf(),
-                source: NamedSource::new(path.display().to_string(), shared.clone()),
+                source: NamedSource::new(shown_path(path), shared.clone()),
                 message,
                 span,
                 label: label.to_string(),
@@ -212,6 +212,17 @@ impl LoadedConfig {
     }
 }
 
+/// The path as shown in messages: relative to the working directory when below it.
+fn shown_path(path: &Path) -> String {
+    let current = std::env::current_dir().ok();
+    current
+        .as_deref()
+        .and_then(|directory| path.strip_prefix(directory).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -335,7 +346,7 @@ impl fmt::Debug for ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        write!(f, "{}: {}", shown_path(&self.path), self.message)
     }
 }
 
@@ -478,13 +489,25 @@ mod tests {
         let text = "[rules]\npublic-auht = \"off\"\n";
         let error = parse(text).unwrap_err();
         assert_eq!(&text[error.span.clone().unwrap()], "public-auht");
-        assert!(error.help.as_deref().unwrap().contains("did you mean `public-auth`"));
+        assert!(error
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `public-auth`"));
         let error = parse("[project]\nhas-define-aut = true\n").unwrap_err();
         assert!(error.help.as_deref().unwrap().contains("`has-define-auth`"));
         let error = parse("[rule]\n").unwrap_err();
-        assert!(error.help.as_deref().unwrap().contains("did you mean `rules`"));
+        assert!(error
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `rules`"));
         let error = parse("[rules]\npublic-auth = \"eror\"\n").unwrap_err();
-        assert!(error.help.as_deref().unwrap().contains("did you mean \"error\""));
+        assert!(error
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean \"error\""));
         assert!(parse("[rules\n").is_err());
     }
 }
