@@ -510,4 +510,41 @@ mod tests {
             .contains("did you mean \"error\""));
         assert!(parse("[rules\n").is_err());
     }
+
+    #[test]
+    fn discovery_finds_the_nearest_file_and_caches_it() {
+        let project = tempfile::tempdir().unwrap();
+        let root = project.path();
+        std::fs::create_dir_all(root.join("amplify/data")).unwrap();
+        std::fs::create_dir_all(root.join("other")).unwrap();
+        std::fs::write(root.join(FILE_NAME), "[rules]\npublic-auth = \"off\"\n").unwrap();
+        std::fs::write(
+            root.join("amplify").join(FILE_NAME),
+            "[project]\nhas-define-auth = false\n",
+        )
+        .unwrap();
+        let config = Config::new();
+        let nested = config
+            .discover(&root.join("amplify/data/resource.ts"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(nested.settings().has_define_auth, Some(false));
+        assert!(
+            nested.settings().rule_severity.is_empty(),
+            "the nearest file wins, alone"
+        );
+        let top = config.discover(&root.join("other/x.ts")).unwrap().unwrap();
+        assert_eq!(top.settings().rule_severity.get("public-auth"), Some(&None));
+        // Cached: a changed file is not re-read until the cache is cleared.
+        std::fs::write(root.join("amplify").join(FILE_NAME), "[bad").unwrap();
+        let again = config
+            .discover(&root.join("amplify/data/other.ts"))
+            .unwrap()
+            .unwrap();
+        assert!(Arc::ptr_eq(&again, &nested));
+        config.clear();
+        assert!(config
+            .discover(&root.join("amplify/data/other.ts"))
+            .is_err());
+    }
 }
