@@ -8,7 +8,7 @@
 # fails when the validator reports any error-level result. Warnings and notes are printed, not fatal.
 #
 # Needs: node and npm; the multitool is a self-contained .NET executable for linux-x64
-# (no .NET runtime needed). Usage: tests/sarif/validate.sh  (AMPLINT=path overrides the
+# (no .NET runtime needed; ICU is used when installed, else invariant globalization). Usage: tests/sarif/validate.sh  (AMPLINT=path overrides the
 # binary; by default target/debug/amplint is built with cargo).
 set -euo pipefail
 
@@ -22,6 +22,12 @@ fi
 for binary in "$here"/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool; do
   [ -e "$binary" ] && chmod u+x "$binary"
 done
+
+# .NET uses ICU (Debian's libicu72) for globalization; without it, run in invariant mode
+# (enough for validation; verified to give the same results).
+if ! ldconfig -p 2>/dev/null | grep -q libicuuc; then
+  export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+fi
 
 amplint="${AMPLINT:-}"
 if [ -z "$amplint" ]; then
