@@ -185,7 +185,8 @@ fn parse_comment(source: &str, start: usize, end: usize) -> Option<Suppression> 
     let names_text = &list[..reason_at.unwrap_or(list.len())];
     let mut rules = Vec::new();
     let mut cursor = 0;
-    for piece in names_text.split(|c: char| c == ',' || c.is_whitespace()) {
+    // `*` separates too: the margin of a block comment continued over several lines.
+    for piece in names_text.split(|c: char| c == ',' || c == '*' || c.is_whitespace()) {
         let piece_start = cursor;
         cursor += piece.len() + 1;
         if piece.is_empty() {
@@ -307,5 +308,46 @@ mod tests {
         let edit = disable_for_line_edit(source, &tree, source.find("const").unwrap(), "y-rule");
         assert_eq!(edit.text, ", y-rule");
         assert_eq!(edit.span.start, source.find(" x-rule").unwrap() + 7);
+    }
+
+    #[test]
+    fn odd_comments_never_panic() {
+        let sources = [
+            "/*amplint-disable*/",
+            "//amplint-disable-next-line,,,",
+            "// amplint-disable-next-line é-rule, ☃ -- raison é",
+            "// amplint-disable-next-line a --",
+            "/* amplint-disable-next-line a\n * b -- c\n */\nconst x = 1;",
+            "const s = `amplint-disable x`; // amplint-disable",
+            "// amplint-disable-next-line syntax-error\nconst = ;",
+            "/** amplint-disable-next-line unknown-related-model */",
+            "x; /* amplint-disable-next-line a */ y;\r\nz;\r\n",
+        ];
+        for source in sources {
+            let tree = parse(SourceKind::TypeScript, source, None);
+            let found = suppressions(source, &tree);
+            if source.starts_with("/* amplint-disable-next-line a\n") {
+                let names: Vec<&str> = found[0].rules.iter().map(|n| n.value.as_str()).collect();
+                assert_eq!(names, ["a", "b"]);
+            }
+            for suppression in &found {
+                for name in &suppression.rules {
+                    assert_eq!(&source[name.span.range()], name.value);
+                }
+            }
+            for offset in 0..=source.len() {
+                if source.is_char_boundary(offset) {
+                    rule_names_at(source, &tree, offset);
+                    disable_for_line_edit(source, &tree, offset, "some-rule");
+                }
+            }
+            crate::check(source, SourceKind::TypeScript, &crate::Settings::default());
+            crate::fix_all(
+                source,
+                SourceKind::TypeScript,
+                &crate::Settings::default(),
+                crate::Applicability::Unsafe,
+            );
+        }
     }
 }
