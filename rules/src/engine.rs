@@ -49,6 +49,9 @@ pub fn check_tree(source: &str, tree: &Tree, settings: &Settings) -> CheckResult
         }
     }
     let mut diagnostics = context.into_diagnostics();
+    // Suppression comments apply after every rule ran; `unused-suppression` reports the
+    // ones that covered nothing (and cannot itself be suppressed).
+    crate::rules::suppressions::unused_suppression::apply(source, tree, settings, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
     });

@@ -14,6 +14,7 @@ pub mod rules;
 pub mod settings;
 pub mod span;
 pub mod suggest;
+pub mod suppression;
 pub mod syntax;
 pub mod value;
 

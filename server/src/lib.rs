@@ -2,4 +2,5 @@
 //! themselves live in `amplint_rules`.
 
 pub mod cli;
+pub mod config;
 pub mod lsp;

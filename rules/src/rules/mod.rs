@@ -5,6 +5,7 @@ pub(crate) mod enums;
 pub(crate) mod fields;
 pub(crate) mod identifiers;
 pub(crate) mod relationships;
+pub(crate) mod suppressions;
 pub(crate) mod syntax_error;
 
 use std::sync::LazyLock;
@@ -24,6 +25,7 @@ pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         authorization::RULES,
         fields::RULES,
         syntax_error::RULES,
+        suppressions::RULES,
     ]
     .concat()
 });

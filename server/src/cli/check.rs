@@ -3,7 +3,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-use amplint_rules::{Applicability, Settings};
+use amplint_rules::{Applicability, Settings, Severity};
 use clap::{Args, ValueEnum};
 use miette::{miette, IntoDiagnostic};
 use rayon::prelude::*;
@@ -12,6 +12,7 @@ use super::discover::{discover, Discovered};
 use super::files::{write_atomically, CheckedFile};
 use super::output::{self, Summary};
 use super::Status;
+use crate::config::Config;
 
 #[derive(Args, Debug)]
 pub struct CheckArguments {
@@ -33,6 +34,12 @@ pub struct CheckArguments {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+    /// Fail (exit code 1) on warnings too, not only on errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -43,6 +50,12 @@ pub enum Format {
     Concise,
     /// A stable JSON document for tools.
     Json,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
+    /// JUnit XML: one test suite per file, one test case per diagnostic.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -64,10 +77,28 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
     for warning in &warnings {
         eprintln!("{warning:?}");
     }
-    let settings = Settings::default();
-    let mut checked: Vec<CheckedFile> = files
+    // Each file's nearest amplint.toml (cached by directory); walked files it excludes are
+    // dropped, files named on the command line are always checked.
+    let config = Config::new();
+    let default_settings = Settings::default();
+    let mut configured = Vec::with_capacity(files.len());
+    for file in files {
+        let loaded = config.discover_for(&file.path)?;
+        if let Some(loaded) = &loaded {
+            if !file.explicit && !loaded.is_included(&file.path) {
+                continue;
+            }
+        }
+        configured.push((file, loaded));
+    }
+    let mut checked: Vec<CheckedFile> = configured
         .into_par_iter()
-        .map(|file| CheckedFile::check(file, &settings, fix_level))
+        .map(|(file, loaded)| {
+            let settings = loaded
+                .as_deref()
+                .map_or(&default_settings, |loaded| loaded.settings_ref());
+            CheckedFile::check(file, settings, fix_level)
+        })
         .collect();
     checked.sort_by(|a, b| a.display_path.cmp(&b.display_path));
 
@@ -99,13 +130,37 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
         ColorChoice::Never => false,
         ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    let fail_at = if arguments.deny_warnings {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
     if !arguments.diff {
-        match arguments.format {
-            Format::Human => output::human::write(&mut out, &checked, &summary, color),
-            Format::Concise => output::concise::write(&mut out, &checked, &summary),
-            Format::Json => output::json::write(&mut out, &checked, &summary),
+        if let Some(path) = &arguments.output_file {
+            let mut report = Vec::new();
+            render(
+                arguments.format,
+                &mut report,
+                &checked,
+                &summary,
+                false,
+                fail_at,
+            )
+            .into_diagnostic()?;
+            let text = String::from_utf8(report).into_diagnostic()?;
+            write_atomically(path, &text)
+                .map_err(|error| miette!("cannot write {}: {error}", path.display()))?;
+        } else {
+            render(
+                arguments.format,
+                &mut out,
+                &checked,
+                &summary,
+                color,
+                fail_at,
+            )
+            .map_or_else(|error| quiet_on_broken_pipe(Err(error)), Ok)?;
         }
-        .map_or_else(|error| quiet_on_broken_pipe(Err(error)), Ok)?;
     } else if would_change > 0 {
         eprintln!("{would_change} file(s) would be changed by the fixes");
     }
@@ -137,12 +192,38 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
     if could_not_run {
         return Ok(Status::CouldNotRun);
     }
-    let failed = summary.errors > 0 || (arguments.diff && would_change > 0);
+    let failed = summary.errors > 0
+        || (arguments.deny_warnings && summary.warnings > 0)
+        || (arguments.diff && would_change > 0);
     Ok(if failed {
         Status::Failed
     } else {
         Status::Clean
     })
+}
+
+/// Writes the report in `format`.
+pub fn render(
+    format: Format,
+    out: &mut dyn Write,
+    checked: &[CheckedFile],
+    summary: &Summary,
+    color: bool,
+    fail_at: Severity,
+) -> io::Result<()> {
+    match format {
+        Format::Human => output::human::write(out, checked, summary, color),
+        Format::Concise => output::concise::write(out, checked, summary),
+        Format::Json => output::json::write(out, checked, summary),
+        Format::Github => output::github::write(out, checked),
+        Format::Sarif => {
+            let root = std::env::current_dir()
+                .ok()
+                .map(|dir| output::sarif::directory_uri(&dir));
+            output::sarif::write(out, checked, root.as_deref())
+        }
+        Format::Junit => output::junit::write(out, checked, fail_at),
+    }
 }
 
 /// A reader that stopped reading (`amplint check | head`) is not an error of amplint's.

@@ -1,9 +1,9 @@
 //! The command line: `amplint check`, `amplint rule`.
 
 pub mod check;
-mod discover;
-mod files;
-mod output;
+pub mod discover;
+pub mod files;
+pub mod output;
 pub mod rule;
 
 use std::process::ExitCode;

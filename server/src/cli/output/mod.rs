@@ -2,8 +2,11 @@
 
 pub mod concise;
 pub mod diff;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use amplint_rules::line_index::Encoding;
 use amplint_rules::{Applicability, Diagnostic, Severity};
