@@ -26,7 +26,9 @@ fn check_both_grammars(text: &str) {
 fn truncated_fixtures_never_panic() {
     let mut inputs = Vec::new();
     for rule in amplint_rules::all_rules() {
-        inputs.extend(fixture_inputs(&repo_root().join("fixtures").join(rule.meta.name)));
+        inputs.extend(fixture_inputs(
+            &repo_root().join("fixtures").join(rule.meta.name),
+        ));
     }
     inputs.extend(fixture_inputs(&repo_root().join("fixtures/showcase")));
     assert!(inputs.len() > 20);
@@ -39,8 +41,17 @@ fn truncated_fixtures_never_panic() {
         }
         // Fixing truncated text must never produce text that does not parse where the input did.
         for &cut in boundaries.iter().step_by(7) {
-            let result = fix_all(&text[..cut], SourceKind::TypeScript, &Settings::default(), Applicability::Unsafe);
-            assert!(result.converged || result.rounds > 0, "{}: cut at {cut}", path.display());
+            let result = fix_all(
+                &text[..cut],
+                SourceKind::TypeScript,
+                &Settings::default(),
+                Applicability::Unsafe,
+            );
+            assert!(
+                result.converged || result.rounds > 0,
+                "{}: cut at {cut}",
+                path.display()
+            );
         }
     }
 }
@@ -48,9 +59,14 @@ fn truncated_fixtures_never_panic() {
 #[test]
 fn random_splices_and_garbage_never_panic() {
     let inputs = fixture_inputs(&repo_root().join("fixtures"));
-    let texts: Vec<String> = inputs.iter().map(|path| std::fs::read_to_string(path).unwrap()).collect();
+    let texts: Vec<String> = inputs
+        .iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect();
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
-    let alphabet: Vec<char> = "a.()[]{}'\"`,:;=>/\\*\n \t-_0123456789éü한😀\r\u{0}".chars().collect();
+    let alphabet: Vec<char> = "a.()[]{}'\"`,:;=>/\\*\n \t-_0123456789éü한😀\r\u{0}"
+        .chars()
+        .collect();
     for _ in 0..3_000 {
         let text = &texts[random.next() as usize % texts.len()];
         let chars: Vec<char> = text.chars().collect();
@@ -73,7 +89,9 @@ fn random_splices_and_garbage_never_panic() {
         let mutated: String = mutated.into_iter().collect();
         check_both_grammars(&mutated);
     }
-    let garbage: String = (0..20_000).map(|_| alphabet[random.next() as usize % alphabet.len()]).collect();
+    let garbage: String = (0..20_000)
+        .map(|_| alphabet[random.next() as usize % alphabet.len()])
+        .collect();
     check_both_grammars(&garbage);
 }
 
@@ -96,7 +114,10 @@ fn deep_nesting_never_overflows_the_stack() {
             close.repeat(depth),
         );
         check_both_grammars(&text);
-        let chain = format!("const schema = a.schema({{ T: a.model({{}}){} }});", ".required()".repeat(depth));
+        let chain = format!(
+            "const schema = a.schema({{ T: a.model({{}}){} }});",
+            ".required()".repeat(depth)
+        );
         check_both_grammars(&chain);
     }
 }
@@ -106,8 +127,17 @@ fn generated_schemas_are_clean_and_scale_linearly() {
     for n_models in [3, 30, 300] {
         let text = generate::schema(n_models);
         let result = check(&text, SourceKind::TypeScript, &Settings::default());
-        assert!(result.diagnostics.is_empty(), "{n_models} models: {:#?}", &result.diagnostics[..result.diagnostics.len().min(5)]);
-        let models: usize = result.model.schemas.iter().map(|schema| schema.models().count()).sum();
+        assert!(
+            result.diagnostics.is_empty(),
+            "{n_models} models: {:#?}",
+            &result.diagnostics[..result.diagnostics.len().min(5)]
+        );
+        let models: usize = result
+            .model
+            .schemas
+            .iter()
+            .map(|schema| schema.models().count())
+            .sum();
         assert_eq!(models, n_models.div_ceil(3) * 3);
     }
 }
