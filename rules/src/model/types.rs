@@ -28,6 +28,15 @@ impl SchemaType {
         }
     }
 
+    /// The fields of a model or custom type (`None` for other kinds).
+    pub fn fields(&self) -> Option<&[Field]> {
+        match &self.kind {
+            TypeKind::Model(model) => Some(&model.fields),
+            TypeKind::CustomType(custom_type) => Some(&custom_type.fields),
+            _ => None,
+        }
+    }
+
     pub fn is_model(&self) -> bool {
         matches!(self.kind, TypeKind::Model(_))
     }

@@ -129,10 +129,8 @@ fn for_each_field_list<'s>(
     mut visit: impl FnMut(&str, Vec<&'s crate::model::Field>),
 ) {
     for schema_type in &schema.types {
-        let fields = match &schema_type.kind {
-            TypeKind::Model(model) => &model.fields,
-            TypeKind::CustomType(custom_type) => &custom_type.fields,
-            _ => continue,
+        let Some(fields) = schema_type.fields() else {
+            continue;
         };
         let written = fields
             .iter()

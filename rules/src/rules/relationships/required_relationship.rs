@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
-use crate::model::{References, RelationKind, Relationship, Schema, TypeKind};
+use crate::model::{References, RelationKind, Relationship, Schema};
 use crate::rules::Context;
 
 declare_rule! {
@@ -45,10 +45,8 @@ declare_rule! {
 pub(crate) fn check(context: &mut Context) {
     for schema in context.schemas() {
         for schema_type in &schema.types {
-            let fields = match &schema_type.kind {
-                TypeKind::Model(model) => &model.fields,
-                TypeKind::CustomType(custom_type) => &custom_type.fields,
-                _ => continue,
+            let Some(fields) = schema_type.fields() else {
+                continue;
             };
             for field in fields {
                 let Some(relationship) = field.as_relationship() else {

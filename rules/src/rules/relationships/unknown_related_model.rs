@@ -38,10 +38,8 @@ declare_rule! {
 pub(crate) fn check(context: &mut Context) {
     for schema in context.schemas() {
         for schema_type in &schema.types {
-            let fields = match &schema_type.kind {
-                TypeKind::Model(model) => &model.fields,
-                TypeKind::CustomType(custom_type) => &custom_type.fields,
-                _ => continue,
+            let Some(fields) = schema_type.fields() else {
+                continue;
             };
             check_fields(context, schema, &schema_type.name, fields);
         }
