@@ -41,7 +41,7 @@ declare_rule! {
 pub(crate) fn check(context: &mut Context) {
     for pairing in context.relationship_pairings {
         let schema = pairing.schema;
-        for references in child_references(&pairing) {
+        for references in child_references(pairing) {
             let site = references.site;
             let identifier_scalars = references
                 .identifier_scalars()

@@ -50,8 +50,8 @@ declare_rule! {
 pub(crate) fn check(context: &mut Context) {
     for pairing in context.relationship_pairings {
         let _schema = pairing.schema;
-        check_named_references(context, &pairing);
-        check_missing_lists(context, &pairing);
+        check_named_references(context, pairing);
+        check_missing_lists(context, pairing);
     }
 }
 

@@ -46,7 +46,7 @@ declare_rule! {
 pub(crate) fn check(context: &mut Context) {
     for pairing in context.relationship_pairings {
         let _schema = pairing.schema;
-        for references in child_references(&pairing) {
+        for references in child_references(pairing) {
             let Some(identifier) = &references.identifier else {
                 continue;
             };
@@ -70,7 +70,7 @@ pub(crate) fn check(context: &mut Context) {
                 keys.join(", "),
                 site.model_name,
             );
-            let fix = completion(context, &pairing, &references);
+            let fix = completion(context, pairing, &references);
             if let Some((list, _)) = &fix {
                 message.push_str(&format!(": {list}"));
             }

@@ -44,7 +44,7 @@ declare_rule! {
 pub(crate) fn check(context: &mut Context) {
     for pairing in context.relationship_pairings {
         let _schema = pairing.schema;
-        for references in child_references(&pairing) {
+        for references in child_references(pairing) {
             let Some(Alignment::Reorderable(order)) = references.alignment() else {
                 continue;
             };
@@ -68,7 +68,7 @@ pub(crate) fn check(context: &mut Context) {
                 identifier.join(", "),
                 reordered.join(", ")
             );
-            let edits = references.reorder_everywhere(&pairing, context.source, &order);
+            let edits = references.reorder_everywhere(pairing, context.source, &order);
             let (label_span, label) = references.identifier_label();
             context.report(
                 Diagnostic::new(&REFERENCE_ORDER_MISMATCH, references.span, message)

@@ -46,7 +46,7 @@ declare_rule! {
 pub(crate) fn check(context: &mut Context) {
     for pairing in context.relationship_pairings {
         let _schema = pairing.schema;
-        for references in child_references(&pairing) {
+        for references in child_references(pairing) {
             if references.names.len() < 2 {
                 continue;
             }
@@ -99,7 +99,7 @@ pub(crate) fn check(context: &mut Context) {
                 pairs.join(", "),
                 reordered.join(", ")
             );
-            let edits = references.reorder_everywhere(&pairing, context.source, &order);
+            let edits = references.reorder_everywhere(pairing, context.source, &order);
             let (label_span, label) = references.identifier_label();
             context.report(
                 Diagnostic::new(&SWAPPED_REFERENCE_NAMES, references.span, message)
