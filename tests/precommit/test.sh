@@ -8,8 +8,10 @@
 #
 # The hook comes from the COMMITTED tree (rev = `git rev-parse HEAD`): commit before running.
 # pre-commit clones that commit and the hook builds amplint in the clone with cargo. To keep
-# the run short the build uses the dev profile and this repository's target directory (its
-# crates.io dependencies are reused; the amplint crates are compiled from the clone).
+# the run short the build uses the dev profile and a target directory of its own kept in
+# target/precommit-test/ (seeded once with a copy of target/debug's compiled dependencies when
+# there are any; the amplint crates are always compiled from pre-commit's clone). It never
+# writes to target/debug, whose binary the editor tests use.
 # AMPLINT_PRECOMMIT_FRESH=1 builds as a user's first commit does instead (release profile,
 # empty target directory: several minutes).
 set -euo pipefail
@@ -34,7 +36,15 @@ if [ "${AMPLINT_PRECOMMIT_FRESH:-0}" = 1 ]; then
   export CARGO_TARGET_DIR="$work/target"
 else
   export AMPLINT_HOOK_PROFILE=dev
-  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+  export CARGO_TARGET_DIR="$root/target/precommit-test"
+  if [ ! -d "$CARGO_TARGET_DIR/debug" ] && [ -d "$root/target/debug/deps" ]; then
+    echo "== seeding $CARGO_TARGET_DIR with target/debug's compiled dependencies"
+    mkdir -p "$CARGO_TARGET_DIR/debug.partial"
+    for part in deps build .fingerprint; do
+      if [ -d "$root/target/debug/$part" ]; then cp -a "$root/target/debug/$part" "$CARGO_TARGET_DIR/debug.partial/"; fi
+    done
+    mv "$CARGO_TARGET_DIR/debug.partial" "$CARGO_TARGET_DIR/debug"
+  fi
 fi
 # The venv's bin holds pre-commit itself; git hooks find it through the installed script.
 export PATH="$work/venv/bin:$PATH"
