@@ -118,7 +118,9 @@ async function fixAllEdits(document: vscode.TextDocument): Promise<vscode.TextEd
   try {
     const response = await running.sendRequest(CodeActionRequest.type, fixAllParams(uri, document.getText()));
     const action = findAction(response, FIX_ALL_KIND);
-    return running.protocol2CodeConverter.asTextEdits(editsForDocument(action?.edit, uri)) ?? [];
+    // Edits for another version than the one being saved would land in the wrong places.
+    const edits = editsForDocument(action?.edit, uri, document.version);
+    return (await running.protocol2CodeConverter.asTextEdits(edits)) ?? [];
   } catch (error) {
     output.appendLine(`Fix all on save failed: ${error instanceof Error ? error.message : String(error)}`);
     return [];

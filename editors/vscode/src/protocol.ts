@@ -61,14 +61,21 @@ export function findAction(
   return (response ?? []).filter(isCodeAction).find((action) => kindMatches(action.kind, kind));
 }
 
-/** The text edits a workspace edit makes to the document `uri` (both edit shapes). */
-export function editsForDocument(edit: WorkspaceEdit | undefined, uri: string): TextEdit[] {
+/**
+ * The text edits a workspace edit makes to the document `uri` (both edit shapes). With
+ * `version`, edits made for another version of the document are dropped (stale).
+ */
+export function editsForDocument(edit: WorkspaceEdit | undefined, uri: string, version?: number): TextEdit[] {
   if (edit === undefined) {
     return [];
   }
   const edits: TextEdit[] = [];
   for (const change of edit.documentChanges ?? []) {
     if ('textDocument' in change && change.textDocument.uri === uri) {
+      const editVersion = change.textDocument.version;
+      if (version !== undefined && editVersion !== null && editVersion !== undefined && editVersion !== version) {
+        return [];
+      }
       edits.push(...change.edits);
     }
   }
