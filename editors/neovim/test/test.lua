@@ -90,6 +90,16 @@ end
 
 local SEVERITIES = { error = 1, warning = 2, info = 3, information = 3, hint = 4 }
 
+-- Every notification (the plugin's and Neovim's, deprecation warnings included) is echoed;
+-- a deprecation warning fails the test.
+local notifications = {}
+local original_notify = vim.notify
+vim.notify = function(message, level, options)
+  table.insert(notifications, tostring(message))
+  io.stdout:write('notify: ' .. tostring(message) .. '\n')
+  return original_notify(message, level, options)
+end
+
 local function run()
   local binary = os.getenv('AMPLINT_BIN') or 'target/debug/amplint'
   if binary:sub(1, 1) ~= '/' then
@@ -238,6 +248,11 @@ local function run()
     end)
   end
   say('ok - the client stopped')
+
+  for _, message in ipairs(notifications) do
+    check(not message:lower():find('deprecated', 1, true), 'deprecation warning: ' .. message)
+  end
+  say('ok - no deprecation warning')
 end
 
 local succeeded, failure = xpcall(run, debug.traceback)
