@@ -90,7 +90,9 @@ impl FieldBuilder {
             FieldBuilder::Enum => {
                 matches!(modifier, "required" | "default" | "defaultValue" | "array")
             }
-            FieldBuilder::HasMany | FieldBuilder::BelongsTo => modifier == "required",
+            FieldBuilder::HasMany | FieldBuilder::HasOne | FieldBuilder::BelongsTo => {
+                matches!(modifier, "required" | "valueRequired")
+            }
             _ => false,
         }
     }
