@@ -4,12 +4,16 @@ use tree_sitter::Tree;
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{apply_edits, Applicability, Edit};
-use crate::model::{extract, FileModel};
-use crate::registry::all_rules;
+use crate::model::{extract, extract_split, FileModel};
+use crate::registry::{all_rules, Rule};
 use crate::rules::Context;
 use crate::settings::Settings;
 use crate::span::{FileId, Span};
+use crate::split;
 use crate::syntax::{first_syntax_error, parse, SourceKind};
+
+/// Schemas with at least this many types run the rules on two threads.
+const PARALLEL_RULES_TYPES: usize = 64;
 
 /// What checking one file found.
 #[derive(Debug)]
@@ -19,8 +23,25 @@ pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses and checks one file.
+/// Parses and checks one file. A large schema file is parsed as two halves on two cores
+/// (see [`crate::split`]) unless it holds suppression comments.
 pub fn check(source: &str, kind: SourceKind, settings: &Settings) -> CheckResult {
+    check_with_split_threshold(source, kind, settings, split::SPLIT_MIN_BYTES)
+}
+
+/// [`check`] with the file size from which parsing is split (tests force small sizes).
+pub fn check_with_split_threshold(
+    source: &str,
+    kind: SourceKind,
+    settings: &Settings,
+    split_min_bytes: usize,
+) -> CheckResult {
+    if !source.contains("amplint-disable") {
+        if let Some(trees) = split::parse_split(kind, source, split_min_bytes) {
+            let model = extract_split(&trees, source, FileId::MAIN);
+            return check_model(source, model, None, None, settings);
+        }
+    }
     let tree = parse(kind, source, None);
     check_tree(source, &tree, settings)
 }
@@ -28,30 +49,62 @@ pub fn check(source: &str, kind: SourceKind, settings: &Settings) -> CheckResult
 /// Checks one file already parsed (the language server keeps its trees).
 pub fn check_tree(source: &str, tree: &Tree, settings: &Settings) -> CheckResult {
     let model = extract(tree, source, FileId::MAIN);
+    let syntax_error =
+        first_syntax_error(tree).map(|range| Span::new(FileId::MAIN, range.start, range.end));
+    check_model(source, model, syntax_error, Some(tree), settings)
+}
+
+/// Runs the rules over an extracted model; `tree` is needed for suppression comments.
+fn check_model(
+    source: &str,
+    model: FileModel,
+    syntax_error: Option<Span>,
+    tree: Option<&Tree>,
+    settings: &Settings,
+) -> CheckResult {
     let pairings: Vec<_> = model
         .schemas
         .iter()
         .map(crate::rules::relationships::pairing::Pairing::new)
         .collect();
-    let mut context = Context::new(&model, source, settings, &pairings);
-    context.syntax_error =
-        first_syntax_error(tree).map(|range| Span::new(FileId::MAIN, range.start, range.end));
-    for rule in all_rules() {
-        let Some(severity) = settings.severity_of(rule.meta.name, rule.meta.severity) else {
-            continue;
-        };
-        let before = context.len();
-        (rule.check)(&mut context);
-        // A configured severity overrides; otherwise each diagnostic keeps its own (a rule
-        // may report some findings below its default, e.g. `.to([])` as a warning).
-        if severity != rule.meta.severity {
-            context.set_severity_from(before, severity);
+    let run = |rules: &[Rule]| {
+        let mut context = Context::new(&model, source, settings, &pairings);
+        context.syntax_error = syntax_error;
+        for rule in rules {
+            let Some(severity) = settings.severity_of(rule.meta.name, rule.meta.severity) else {
+                continue;
+            };
+            let before = context.len();
+            (rule.check)(&mut context);
+            // A configured severity overrides; otherwise each diagnostic keeps its own (a rule
+            // may report some findings below its default, e.g. `.to([])` as a warning).
+            if severity != rule.meta.severity {
+                context.set_severity_from(before, severity);
+            }
         }
-    }
-    let mut diagnostics = context.into_diagnostics();
+        context.into_diagnostics()
+    };
+    let n_types: usize = model.schemas.iter().map(|schema| schema.types.len()).sum();
+    let rules = all_rules();
+    let mut diagnostics = if n_types < PARALLEL_RULES_TYPES {
+        run(rules)
+    } else {
+        // Large schemas: half of the rules on each core.
+        let (first, second) = rules.split_at(rules.len() / 2);
+        let (mut diagnostics, more) = rayon::join(|| run(first), || run(second));
+        diagnostics.extend(more);
+        diagnostics
+    };
     // Suppression comments apply after every rule ran; `unused-suppression` reports the
     // ones that covered nothing (and cannot itself be suppressed).
-    crate::rules::suppressions::unused_suppression::apply(source, tree, settings, &mut diagnostics);
+    if let Some(tree) = tree {
+        crate::rules::suppressions::unused_suppression::apply(
+            source,
+            tree,
+            settings,
+            &mut diagnostics,
+        );
+    }
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
     });

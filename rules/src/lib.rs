@@ -13,6 +13,7 @@ pub mod registry;
 pub mod rules;
 pub mod settings;
 pub mod span;
+pub mod split;
 pub mod suggest;
 pub mod suppression;
 pub mod syntax;
@@ -21,7 +22,9 @@ pub mod value;
 mod engine;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
-pub use engine::{check, check_tree, fix_all, CheckResult, FixAllResult};
+pub use engine::{
+    check, check_tree, check_with_split_threshold, fix_all, CheckResult, FixAllResult,
+};
 pub use fix::{Applicability, Edit, Fix};
 pub use registry::{all_rules, rule, FixAvailability, Rule, RuleMeta};
 pub use settings::Settings;

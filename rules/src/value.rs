@@ -238,6 +238,24 @@ impl Value {
     }
 }
 
+/// Objects at least this large (in bytes of source) are evaluated on two threads.
+const PARALLEL_OBJECT_BYTES: usize = 32 * 1024;
+
+/// The members of an object literal read so far.
+struct Members {
+    entries: Vec<Entry>,
+    complete: bool,
+}
+
+impl Default for Members {
+    fn default() -> Members {
+        Members {
+            entries: Vec::new(),
+            complete: true,
+        }
+    }
+}
+
 /// What a top-level name in the file is bound to.
 #[derive(Clone, Copy, Debug)]
 enum Binding<'tree> {
@@ -248,6 +266,7 @@ enum Binding<'tree> {
 }
 
 /// Evaluates expressions of one parsed file.
+#[derive(Clone)]
 pub struct Evaluator<'a> {
     source: &'a str,
     file: FileId,
@@ -521,74 +540,109 @@ impl<'a> Evaluator<'a> {
 
     fn eval_object(&mut self, node: Node<'a>) -> ObjectValue {
         let skip_keys = std::mem::take(&mut self.skip_keys);
-        let mut entries = Vec::new();
-        let mut complete = true;
         let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            match self.kind(child) {
-                "comment" => {}
-                "pair" => {
-                    let (Some(key), Some(value)) = (
-                        child.child_by_field_id(self.fields.key),
-                        child.child_by_field_id(self.fields.value),
-                    ) else {
-                        complete = false;
-                        continue;
-                    };
-                    let Some((name, key_kind)) = self.eval_key(key) else {
-                        complete = false;
-                        continue;
-                    };
-                    let value = if skip_keys.contains(&name.as_str()) {
-                        self.unknown(value, Unknown::NotEvaluated)
-                    } else {
-                        self.eval(value)
-                    };
-                    entries.push(Entry {
-                        key: name,
-                        key_span: self.span(key),
-                        key_kind,
-                        value,
-                        span: self.span(child),
-                    });
-                }
-                "shorthand_property_identifier" => {
-                    let name = self.text(child);
-                    let value = if skip_keys.contains(&name) {
-                        self.unknown(child, Unknown::NotEvaluated)
-                    } else {
-                        self.eval_identifier(child)
-                    };
-                    entries.push(Entry {
-                        key: name.to_string(),
-                        key_span: self.span(child),
-                        key_kind: KeyKind::Shorthand,
-                        value,
-                        span: self.span(child),
-                    });
-                }
-                "spread_element" => {
-                    match self
-                        .first_expression_child(child)
-                        .map(|inner| self.eval(inner))
-                    {
-                        Some(Value::Object(object)) => {
-                            complete &= object.complete;
-                            entries.extend(object.entries.into_iter().map(|entry| Entry {
-                                key_kind: KeyKind::Spread,
-                                ..entry
-                            }));
-                        }
-                        _ => complete = false,
-                    }
-                }
-                _ => complete = false,
+        let (entries, complete) = if node.end_byte() - node.start_byte() < PARALLEL_OBJECT_BYTES {
+            let mut members = Members::default();
+            for child in node.named_children(&mut cursor) {
+                self.eval_member_of_object(child, skip_keys, &mut members);
             }
-        }
+            (members.entries, members.complete)
+        } else {
+            // A large object (the schema of a big project): its halves on both cores.
+            let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+            let (left, right) = children.split_at(children.len() / 2);
+            let mut other = self.clone();
+            let (mut left, right) = rayon::join(
+                || {
+                    let mut members = Members::default();
+                    for &child in left {
+                        self.eval_member_of_object(child, skip_keys, &mut members);
+                    }
+                    members
+                },
+                || {
+                    let mut members = Members::default();
+                    for &child in right {
+                        other.eval_member_of_object(child, skip_keys, &mut members);
+                    }
+                    members
+                },
+            );
+            left.entries.extend(right.entries);
+            (left.entries, left.complete && right.complete)
+        };
         ObjectValue {
             entries,
             complete,
             span: self.span(node),
+        }
+    }
+
+    /// Evaluates one member of an object literal (a pair, a shorthand, a spread) into
+    /// `members`.
+    fn eval_member_of_object(
+        &mut self,
+        child: Node<'a>,
+        skip_keys: &[&str],
+        members: &mut Members,
+    ) {
+        let Members { entries, complete } = members;
+        match self.kind(child) {
+            "comment" => {}
+            "pair" => {
+                let (Some(key), Some(value)) = (
+                    child.child_by_field_id(self.fields.key),
+                    child.child_by_field_id(self.fields.value),
+                ) else {
+                    *complete = false;
+                    return;
+                };
+                let Some((name, key_kind)) = self.eval_key(key) else {
+                    *complete = false;
+                    return;
+                };
+                let value = if skip_keys.contains(&name.as_str()) {
+                    self.unknown(value, Unknown::NotEvaluated)
+                } else {
+                    self.eval(value)
+                };
+                entries.push(Entry {
+                    key: name,
+                    key_span: self.span(key),
+                    key_kind,
+                    value,
+                    span: self.span(child),
+                });
+            }
+            "shorthand_property_identifier" => {
+                let name = self.text(child);
+                let value = if skip_keys.contains(&name) {
+                    self.unknown(child, Unknown::NotEvaluated)
+                } else {
+                    self.eval_identifier(child)
+                };
+                entries.push(Entry {
+                    key: name.to_string(),
+                    key_span: self.span(child),
+                    key_kind: KeyKind::Shorthand,
+                    value,
+                    span: self.span(child),
+                });
+            }
+            "spread_element" => match self
+                .first_expression_child(child)
+                .map(|inner| self.eval(inner))
+            {
+                Some(Value::Object(object)) => {
+                    *complete &= object.complete;
+                    entries.extend(object.entries.into_iter().map(|entry| Entry {
+                        key_kind: KeyKind::Spread,
+                        ..entry
+                    }));
+                }
+                _ => *complete = false,
+            },
+            _ => *complete = false,
         }
     }
 

@@ -1,5 +1,6 @@
 //! From a tree-sitter tree to the [`FileModel`].
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tree_sitter::{Node, Tree};
 
@@ -7,8 +8,12 @@ use super::auth::Authorization;
 use super::types::*;
 use super::{DefineData, FileModel, Schema};
 use crate::span::FileId;
+use crate::split::SplitTrees;
 use crate::syntax::{node_text, Fields};
 use crate::value::{Chain, Entry, Evaluator, ObjectValue, Value};
+
+/// Schemas with at least this many entries build their types on all cores.
+const PARALLEL_TYPES: usize = 64;
 
 /// Extracts every `a.schema({...})` and `defineData({...})` of a parsed file.
 pub fn extract(tree: &Tree, source: &str, file: FileId) -> FileModel {
@@ -32,6 +37,30 @@ pub fn extract(tree: &Tree, source: &str, file: FileId) -> FileModel {
     }
     model.builder_names = evaluator.builder_names;
     model
+}
+
+/// Extracts a file parsed as two halves ([`crate::split`]): each half is extracted on its
+/// own core, and the second half's members of the schema object join the first's.
+pub fn extract_split(trees: &SplitTrees, source: &str, file: FileId) -> FileModel {
+    let (mut first, second) = rayon::join(
+        || extract(&trees.first, source, file),
+        || extract(&trees.second, source, file),
+    );
+    let is_cut = |schema: &Schema| {
+        schema
+            .object_span
+            .is_some_and(|span| span.start == trees.cut.open)
+    };
+    let second_half = second.schemas.into_iter().find(|schema| is_cut(schema));
+    if let (Some(schema), Some(second_half)) = (
+        first.schemas.iter_mut().find(|schema| is_cut(schema)),
+        second_half,
+    ) {
+        schema.types.extend(second_half.types);
+        schema.complete &= second_half.complete;
+        schema.index_types();
+    }
+    first
 }
 
 enum Found<'tree> {
@@ -146,11 +175,19 @@ fn schema_from_chain(chain: Chain, builder_names: &FxHashSet<String>) -> Option<
     if let Some(Value::Object(object)) = first_argument(head) {
         schema.object_span = Some(object.span);
         schema.complete = object.complete;
-        schema.types = object
-            .entries
-            .into_iter()
-            .map(|entry| schema_type(entry, builder_names))
-            .collect();
+        schema.types = if object.entries.len() < PARALLEL_TYPES {
+            object
+                .entries
+                .into_iter()
+                .map(|entry| schema_type(entry, builder_names))
+                .collect()
+        } else {
+            object
+                .entries
+                .into_par_iter()
+                .map(|entry| schema_type(entry, builder_names))
+                .collect()
+        };
     }
     if let Some(call) = schema
         .modifiers
