@@ -8,6 +8,7 @@
 //                     SDL, runs codegen (graphql-generator) and the GraphQL
 //                     transformer inside the AmplifyData construct.
 import { readFile, writeFile, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -103,7 +104,18 @@ const buildAuth = (stack) => {
 
 const runGraphqlTransform = (factory) => {
   // Environment-agnostic, like the stacks Amplify's backend creates.
-  const app = new App({ context: { 'amplify-backend-type': 'sandbox' } });
+  // CDK stages assets into the app's output directory: give it one of our own and remove
+  // it afterwards (left to CDK, every fixture leaves a ~22 MB cdk.out* directory in /tmp).
+  const outdir = mkdtempSync(path.join(tmpdir(), 'amplint-conformance-cdk-'));
+  try {
+    runGraphqlTransformIn(factory, outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};
+
+const runGraphqlTransformIn = (factory, outdir) => {
+  const app = new App({ outdir, context: { 'amplify-backend-type': 'sandbox' } });
   const stack = new Stack(app, 'data');
   const auth = buildAuth(stack);
   const cache = new Map();
