@@ -305,14 +305,18 @@ impl LspClient {
 
     /// The server's copy of a document (`amplint/debugText`).
     pub async fn server_text(&mut self, uri: &str) -> (i64, String) {
-        let result = self
-            .request("amplint/debugText", json!({"uri": uri}))
-            .await
-            .expect("debugText succeeds");
+        let result = self.server_document(uri).await;
         (
             result["version"].as_i64().unwrap_or(-1),
             result["text"].as_str().unwrap_or_default().to_string(),
         )
+    }
+
+    /// `amplint/debugText` as it comes: version, text, `treeMatchesFreshParse`.
+    pub async fn server_document(&mut self, uri: &str) -> Value {
+        self.request("amplint/debugText", json!({"uri": uri}))
+            .await
+            .expect("debugText succeeds")
     }
 
     /// A position `{line, character}` of byte `offset` in the client's copy of `uri`.

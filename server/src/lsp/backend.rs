@@ -65,6 +65,8 @@ pub struct Backend {
 pub struct DebugText {
     pub version: i32,
     pub text: String,
+    /// Whether the incrementally maintained tree equals a fresh parse of the text.
+    pub tree_matches_fresh_parse: bool,
 }
 
 /// Runs engine work, turning a panic into an error message.
@@ -171,9 +173,16 @@ impl Backend {
     /// `amplint/debugText`: the server's text of a document, so tests can prove that
     /// incremental sync kept it identical to the client's.
     pub async fn debug_text(&self, params: TextDocumentIdentifier) -> Result<Option<DebugText>> {
-        Ok(self.shared.snapshot(&params.uri).map(|snapshot| DebugText {
+        let Some(snapshot) = self.shared.snapshot(&params.uri) else {
+            return Ok(None);
+        };
+        let fresh = guarded(|| amplint_rules::syntax::parse(snapshot.kind, &snapshot.text, None))
+            .map_err(|message| internal_error("amplint/debugText", &message))?;
+        Ok(Some(DebugText {
             version: snapshot.version,
             text: snapshot.text.to_string(),
+            tree_matches_fresh_parse: fresh.root_node().to_sexp()
+                == snapshot.tree.root_node().to_sexp(),
         }))
     }
 
