@@ -72,7 +72,6 @@ struct CallContext {
 pub fn complete(snapshot: &Snapshot, offset: usize) -> Vec<Candidate> {
     let text: &str = &snapshot.text;
     let offset = floor_char_boundary(text, offset.min(text.len()));
-    let model = extract(&snapshot.tree, text, FileId::MAIN);
     if let Some(candidates) = complete_strategy(text, offset) {
         return candidates;
     }
@@ -80,6 +79,7 @@ pub fn complete(snapshot: &Snapshot, offset: usize) -> Vec<Candidate> {
     let Some(context) = call_context(text, offset, string_start) else {
         return Vec::new();
     };
+    let model = model_around(snapshot, offset);
     let Some(schema) = enclosing_schema(&model, context.paren) else {
         return Vec::new();
     };
@@ -481,6 +481,31 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+/// The schema model to complete from. Half-typed code often breaks the whole
+/// `a.schema({...})` for the parser; then the model comes from the text with the cursor's
+/// line blanked out (same length, so offsets still match), which usually parses.
+fn model_around(snapshot: &Snapshot, offset: usize) -> FileModel {
+    let text: &str = &snapshot.text;
+    if !snapshot.tree.root_node().has_error() {
+        return extract(&snapshot.tree, text, FileId::MAIN);
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |index| index + 1);
+    let line_end = text[offset..]
+        .find('\n')
+        .map_or(text.len(), |index| offset + index);
+    let mut blanked = String::with_capacity(text.len());
+    blanked.push_str(&text[..line_start]);
+    blanked.extend(std::iter::repeat_n(' ', line_end - line_start));
+    blanked.push_str(&text[line_end..]);
+    let tree = amplint_rules::syntax::parse(snapshot.kind, &blanked, None);
+    let repaired = extract(&tree, &blanked, FileId::MAIN);
+    if repaired.schemas.is_empty() {
+        extract(&snapshot.tree, text, FileId::MAIN)
+    } else {
+        repaired
+    }
 }
 
 /// The schema holding `offset`; the first one when the text around it is too broken to
