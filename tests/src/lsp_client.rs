@@ -187,9 +187,14 @@ impl LspClient {
         capabilities
     }
 
+    /// `shutdown`, `exit`, then closes the server's input (as editors do).
     pub async fn shutdown(&mut self) {
         let _ = self.request("shutdown", Value::Null).await;
         self.notify("exit", Value::Null).await;
+        let mut writer = self.writer.lock().await;
+        let _ = writer.shutdown().await;
+        // Dropping the pipe closes it (a child's stdin closes only when dropped).
+        *writer = Box::new(tokio::io::sink());
     }
 
     pub async fn open(&mut self, uri: &str, text: &str) {

@@ -305,14 +305,10 @@ fn upper_first(name: &str) -> String {
 /// cursor: the strategies.
 fn complete_strategy(text: &str, offset: usize) -> Option<Vec<Candidate>> {
     let before = &text[..offset];
-    let typed_start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .map_or(0, |index| index + 1);
+    let typed_start = identifier_start(before);
     let before_typed = &before[..typed_start];
     let object = before_typed.strip_suffix('.')?;
-    let object_start = object
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .map_or(0, |index| index + 1);
+    let object_start = identifier_start(object);
     let name = &object[object_start..];
     if name.is_empty() || !is_authorization_parameter(&object[..object_start], name) {
         return None;
@@ -344,10 +340,7 @@ fn is_authorization_parameter(before: &str, name: &str) -> bool {
     };
     let after = window[call + "authorization(".len()..].trim_start();
     let after = after.strip_prefix('(').unwrap_or(after).trim_start();
-    after.starts_with(name)
-        && after[name.len()..]
-            .trim_start()
-            .starts_with(|c: char| c == ')' || c == '=')
+    after.starts_with(name) && after[name.len()..].trim_start().starts_with([')', '='])
 }
 
 /// Where the string literal holding the cursor starts: from the tree when the cursor is
@@ -418,9 +411,7 @@ fn call_context(text: &str, offset: usize, string_start: Option<usize>) -> Optio
             }
             b'(' => {
                 let method_end = text[..position].trim_end().len();
-                let method_start = text[..method_end]
-                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-                    .map_or(0, |index| index + 1);
+                let method_start = identifier_start(&text[..method_end]);
                 let method = text[method_start..method_end].to_string();
                 if method.is_empty() {
                     return None;
@@ -468,11 +459,23 @@ fn first_argument_end(text: &str, start: usize, limit: usize) -> usize {
     position
 }
 
+fn is_identifier_character(character: char) -> bool {
+    character.is_alphanumeric() || character == '_' || character == '$'
+}
+
+/// Where the identifier that `text` ends with starts.
+fn identifier_start(text: &str) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|&(_, character)| !is_identifier_character(character))
+        .map_or(0, |(index, character)| index + character.len_utf8())
+}
+
 /// The end of the word the cursor is in (so a completion replaces `Te|am` whole).
 fn word_end(text: &str, offset: usize) -> usize {
     offset
         + text[offset..]
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .find(|c: char| !is_identifier_character(c))
             .unwrap_or(text.len() - offset)
 }
 

@@ -31,6 +31,8 @@ pub fn run() -> miette::Result<()> {
             .serve(service)
             .await;
     });
+    // Reading stdin blocks a thread that would otherwise keep the process alive.
+    runtime.shutdown_background();
     Ok(())
 }
 
