@@ -18,7 +18,7 @@ use super::completion::{self, CandidateKind};
 use super::diagnostics;
 use super::document::{Document, Snapshot};
 use super::encoding::{encoding_kind, negotiate, PositionMapper};
-use super::{hover, navigation, symbols};
+use super::{hover, memory, navigation, symbols};
 
 /// State shared by every handler and the diagnostics tasks.
 pub(crate) struct Shared {
@@ -127,6 +127,7 @@ impl Backend {
             let mapper = PositionMapper::new(&snapshot.text, encoding);
             work(&snapshot, &mapper)
         });
+        memory::release_freed_memory();
         match outcome {
             Ok(value) => Ok(value),
             Err(message) => {
@@ -153,13 +154,20 @@ impl Backend {
         })
         .await;
         match computed {
-            Ok(Some(Ok(diagnostics))) => {
-                let _gate = self.shared.publish_gate.lock().await;
-                if self.shared.is_current(&uri, version) {
-                    self.client
-                        .publish_diagnostics(uri, diagnostics, Some(version))
-                        .await;
+            Ok(Some(Ok((diagnostics, checked)))) => {
+                {
+                    let _gate = self.shared.publish_gate.lock().await;
+                    if self.shared.is_current(&uri, version) {
+                        self.client
+                            .publish_diagnostics(uri, diagnostics, Some(version))
+                            .await;
+                    }
                 }
+                // Freeing the model is slow for a large schema: do it after publishing.
+                tokio::task::spawn_blocking(move || {
+                    drop(checked);
+                    memory::release_freed_memory();
+                });
             }
             Ok(Some(Err(message))) => self.log_failure("checking the document", &message).await,
             Ok(None) => {}

@@ -1,7 +1,9 @@
 //! Engine diagnostics as LSP diagnostics, each carrying its fix in `data`.
 
 use amplint_rules::line_index::Encoding;
-use amplint_rules::{check_tree, Applicability, Diagnostic, FileId, Settings, Severity};
+use amplint_rules::{
+    check_tree, Applicability, CheckResult, Diagnostic, FileId, Settings, Severity,
+};
 use serde::{Deserialize, Serialize};
 use tower_lsp::lsp_types::{
     self, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, TextEdit, Url,
@@ -32,20 +34,23 @@ impl FixData {
     }
 }
 
-/// Checks a document and converts what the engine found.
+/// Checks a document and converts what the engine found. Also returns the engine's
+/// result, so the caller can free it after publishing (freeing a large model takes a
+/// good part of a check's time).
 pub fn compute(
     uri: &Url,
     snapshot: &Snapshot,
     settings: &Settings,
     encoding: Encoding,
-) -> Vec<lsp_types::Diagnostic> {
+) -> (Vec<lsp_types::Diagnostic>, CheckResult) {
     let result = check_tree(&snapshot.text, &snapshot.tree, settings);
     let mapper = PositionMapper::new(&snapshot.text, encoding);
-    result
+    let diagnostics = result
         .diagnostics
         .iter()
         .map(|diagnostic| to_lsp(diagnostic, uri, snapshot.version, &mapper))
-        .collect()
+        .collect();
+    (diagnostics, result)
 }
 
 fn to_lsp(

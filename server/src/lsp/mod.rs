@@ -10,6 +10,7 @@ mod diagnostics;
 mod document;
 mod encoding;
 mod hover;
+mod memory;
 mod names;
 mod navigation;
 mod symbols;
