@@ -76,7 +76,9 @@ pub fn complete(snapshot: &Snapshot, offset: usize) -> Vec<Candidate> {
         return candidates;
     }
     let string_start = string_start(snapshot, offset);
-    let Some(context) = call_context(text, offset, string_start) else {
+    let context = call_context_from_tree(snapshot, offset, string_start)
+        .or_else(|| call_context_from_text(text, offset, string_start));
+    let Some(context) = context else {
         return Vec::new();
     };
     let model = model_around(snapshot, offset);
@@ -374,8 +376,70 @@ fn string_start(snapshot: &Snapshot, offset: usize) -> Option<usize> {
     open.map(|(start, _)| start)
 }
 
+/// The call holding the cursor, from the syntax tree: climbs from the node at the cursor
+/// (or at the open string's quote) through at most one array to the call's arguments.
+/// `None` when the way up crosses a syntax error (then the text decides).
+fn call_context_from_tree(
+    snapshot: &Snapshot,
+    offset: usize,
+    string_start: Option<usize>,
+) -> Option<CallContext> {
+    let start = string_start.unwrap_or(offset);
+    let commas_before = |node: Node<'_>| {
+        let mut cursor = node.walk();
+        node.children(&mut cursor)
+            .filter(|child| child.kind() == "," && child.start_byte() < start)
+            .count()
+    };
+    let mut node = snapshot
+        .tree
+        .root_node()
+        .descendant_for_byte_range(start, start)?;
+    let mut element = None;
+    loop {
+        if node.is_error() || node.is_missing() {
+            return None;
+        }
+        let inside = node.start_byte() < start && start < node.end_byte();
+        match node.kind() {
+            "array" if inside && element.is_none() => element = Some(commas_before(node)),
+            "arguments" if inside => {
+                let call = node
+                    .parent()
+                    .filter(|call| call.kind() == "call_expression")?;
+                let function = call.child_by_field_name("function")?;
+                let method = match function.kind() {
+                    "member_expression" => function.child_by_field_name("property")?,
+                    "identifier" => function,
+                    _ => return None,
+                };
+                let mut cursor = node.walk();
+                let first_argument = node
+                    .named_children(&mut cursor)
+                    .find(|child| child.kind() != "comment")
+                    .map_or(start..start, |first| first.byte_range());
+                return Some(CallContext {
+                    method: amplint_rules::syntax::node_text(method, &snapshot.text).to_string(),
+                    argument: commas_before(node),
+                    element,
+                    first_argument,
+                    string_start,
+                    paren: node.start_byte(),
+                });
+            }
+            "statement_block" | "object" | "program" => return None,
+            _ => {}
+        }
+        node = node.parent()?;
+    }
+}
+
 /// Reads backwards from the cursor (or the open string's quote) to the call holding it.
-fn call_context(text: &str, offset: usize, string_start: Option<usize>) -> Option<CallContext> {
+fn call_context_from_text(
+    text: &str,
+    offset: usize,
+    string_start: Option<usize>,
+) -> Option<CallContext> {
     let bytes = text.as_bytes();
     let mut position = string_start.unwrap_or(offset);
     let mut commas = 0;
@@ -525,4 +589,87 @@ fn enclosing_type(schema: &Schema, offset: usize) -> Option<&SchemaType> {
         .iter()
         .filter(|schema_type| schema_type.span.start <= offset)
         .max_by_key(|schema_type| schema_type.span.start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::document::Document;
+
+    const SCHEMA: &str = "const schema = a.schema({
+  Team: a.model({ members: a.hasMany('Member', 'teamId') }),
+  Member: a
+    .model({ name: a.string().required(), born: a.date().required(), teamId: a.id(),
+      team: a.belongsTo('Team', 'teamId'),
+      pet: a.hasOne('Pet', ['memberName', 'memberBorn']) })
+    .identifier(['name', 'born'])
+    .secondaryIndexes((index) => [index('teamId')])
+    .authorization((allow) => [allow.owner().to(['read'])]),
+  Pet: a.model({ memberName: a.string(), memberBorn: a.date(), other: a.date(),
+    member: a.belongsTo('Member', ['memberName', 'memberBorn']) }),
+});
+";
+
+    fn snapshot() -> Snapshot {
+        Document::open(SCHEMA, 1, amplint_rules::SourceKind::TypeScript).snapshot()
+    }
+
+    /// The offset `shift` bytes into the first `needle`.
+    fn at(needle: &str, shift: usize) -> usize {
+        SCHEMA.find(needle).expect("needle") + shift
+    }
+
+    fn context(offset: usize) -> Option<(String, usize, Option<usize>)> {
+        let snapshot = snapshot();
+        let string_start = string_start(&snapshot, offset);
+        call_context_from_tree(&snapshot, offset, string_start)
+            .map(|context| (context.method, context.argument, context.element))
+    }
+
+    #[test]
+    fn reads_the_call_at_the_cursor_from_the_tree() {
+        let expect =
+            |method: &str, argument, element| Some((method.to_string(), argument, element));
+        assert_eq!(
+            context(at("'Member', 'teamId'", 3)),
+            expect("hasMany", 0, None)
+        );
+        assert_eq!(context(at("'teamId') }", 2)), expect("hasMany", 1, None));
+        assert_eq!(
+            context(at("'memberBorn']) })", 2)),
+            expect("hasOne", 1, Some(1))
+        );
+        assert_eq!(context(at("'born'])", 1)), expect("identifier", 0, Some(1)));
+        assert_eq!(context(at("'teamId')]", 1)), expect("index", 0, None));
+        assert_eq!(context(at("'read'", 2)), expect("to", 0, Some(0)));
+        assert_eq!(context(at("name: a.string", 1)), None);
+    }
+
+    #[test]
+    fn completes_in_whole_code() {
+        let labels = |offset| -> Vec<String> {
+            complete(&snapshot(), offset)
+                .into_iter()
+                .map(|candidate| candidate.label)
+                .collect()
+        };
+        assert_eq!(
+            labels(at("'Member', 'teamId'", 3)),
+            ["Team", "Member", "Pet"]
+        );
+        // Pet's fields that fit Member's identifier at each position.
+        assert_eq!(
+            labels(at("'memberName', 'memberBorn']) })", 2)),
+            ["memberName"]
+        );
+        assert_eq!(labels(at("'memberBorn']) })", 2)), ["memberBorn", "other"]);
+        assert!(labels(at("'read'", 2)).contains(&"listen".to_string()));
+        assert!(labels(at("allow.owner", 6)).contains(&"ownersDefinedIn".to_string()));
+        let replaced = complete(&snapshot(), at("'Member', 'teamId'", 3));
+        assert_eq!(
+            &SCHEMA[replaced[0].replace.clone()],
+            "Member",
+            "the whole string's contents are replaced"
+        );
+    }
 }
