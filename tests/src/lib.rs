@@ -13,6 +13,7 @@
 //! annotated on its first line, with the carets running to that line's end.
 
 pub mod generate;
+pub mod lsp_client;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,55 @@
-//! The language server (`amplint server`).
+//! The language server (`amplint server`): LSP over stdio with tower-lsp.
+//!
+//! Thin handlers in [`backend`]; documents (rope + tree, incremental sync) in [`document`];
+//! position encodings converted only at the edge in [`encoding`]; one module per feature.
+
+mod backend;
+mod code_actions;
+mod completion;
+mod diagnostics;
+mod document;
+mod encoding;
+mod hover;
+mod memory;
+mod names;
+mod navigation;
+mod symbols;
+
+pub use backend::{Backend, DebugText};
+pub use diagnostics::FixData;
+
+use tower_lsp::{ClientSocket, LspService, Server};
 
 /// Serves LSP over stdio until the client exits.
 pub fn run() -> miette::Result<()> {
-    Err(miette::miette!("the language server is not built yet"))
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| miette::miette!("cannot start the language server's runtime: {error}"))?;
+    runtime.block_on(async {
+        let (service, socket) = service();
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    // Reading stdin blocks a thread that would otherwise keep the process alive.
+    runtime.shutdown_background();
+    Ok(())
+}
+
+/// The service, for serving over any transport (tests use in-memory pipes).
+pub fn service() -> (LspService<Backend>, ClientSocket) {
+    build(false)
+}
+
+/// The service with the debugging requests that fail on purpose (`amplint/debugPanic`).
+pub fn service_with_debug_requests() -> (LspService<Backend>, ClientSocket) {
+    build(true)
+}
+
+fn build(debug_requests: bool) -> (LspService<Backend>, ClientSocket) {
+    LspService::build(move |client| Backend::new(client, debug_requests))
+        .custom_method("amplint/debugText", Backend::debug_text)
+        .custom_method("amplint/debugPanic", Backend::debug_panic)
+        .finish()
 }

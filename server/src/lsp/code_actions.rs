@@ -1,0 +1,179 @@
+//! Quick fixes (decoded from the diagnostics' `data`) and `source.fixAll.amplint`.
+
+use amplint_rules::line_index::Encoding;
+use amplint_rules::{fix_all, Applicability, FileId, Settings, Span};
+use tower_lsp::lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Url, WorkspaceEdit,
+};
+
+use super::diagnostics::fix_of;
+use super::document::Snapshot;
+use super::encoding::PositionMapper;
+
+/// The kind of the action that applies every safe fix.
+pub fn fix_all_kind() -> CodeActionKind {
+    CodeActionKind::new("source.fixAll.amplint")
+}
+
+/// Whether the client asked for actions of `kind` (no `only` means every kind).
+fn wanted(params: &CodeActionParams, kind: &CodeActionKind) -> bool {
+    match &params.context.only {
+        None => true,
+        Some(only) => only.iter().any(|asked| {
+            kind.as_str() == asked.as_str()
+                || kind
+                    .as_str()
+                    .strip_prefix(asked.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        }),
+    }
+}
+
+/// One quick fix per diagnostic that carries a fix for the current version.
+pub fn quick_fixes(params: &CodeActionParams, current_version: i32) -> Vec<CodeActionOrCommand> {
+    if !wanted(params, &CodeActionKind::QUICKFIX) {
+        return Vec::new();
+    }
+    let uri = &params.text_document.uri;
+    params
+        .context
+        .diagnostics
+        .iter()
+        .filter_map(|diagnostic| {
+            let fix = fix_of(diagnostic)?;
+            if fix.version != current_version || fix.edits.is_empty() {
+                return None;
+            }
+            Some(CodeActionOrCommand::CodeAction(CodeAction {
+                title: fix.title.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic.clone()]),
+                edit: Some(document_edit(uri, current_version, fix.edits.clone())),
+                is_preferred: Some(fix.is_safe()),
+                ..CodeAction::default()
+            }))
+        })
+        .collect()
+}
+
+/// Every safe fix applied to a fixed point, as one minimal edit; `None` when nothing
+/// changes.
+pub fn fix_all_action(
+    params: &CodeActionParams,
+    snapshot: &Snapshot,
+    settings: &Settings,
+    encoding: Encoding,
+) -> Option<CodeActionOrCommand> {
+    if !wanted(params, &fix_all_kind()) {
+        return None;
+    }
+    let result = fix_all(&snapshot.text, snapshot.kind, settings, Applicability::Safe);
+    if result.applied == 0 || *result.text == *snapshot.text {
+        return None;
+    }
+    let (span, replacement) = minimal_replacement(&snapshot.text, &result.text);
+    let mapper = PositionMapper::new(&snapshot.text, encoding);
+    let edit = TextEdit::new(mapper.range(span), replacement.to_string());
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: format!(
+            "Fix all safe amplint problems ({} fix{})",
+            result.applied,
+            if result.applied == 1 { "" } else { "es" }
+        ),
+        kind: Some(fix_all_kind()),
+        edit: Some(document_edit(
+            &params.text_document.uri,
+            snapshot.version,
+            vec![edit],
+        )),
+        ..CodeAction::default()
+    }))
+}
+
+fn document_edit(uri: &Url, version: i32, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    WorkspaceEdit {
+        changes: None,
+        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: uri.clone(),
+                version: Some(version),
+            },
+            edits: edits.into_iter().map(OneOf::Left).collect(),
+        }])),
+        change_annotations: None,
+    }
+}
+
+/// The smallest span of `old` to replace (and its replacement from `new`) that turns
+/// `old` into `new`: the common prefix and suffix are kept. The span's ends sit on
+/// character boundaries and never between the `\r` and `\n` of a line ending (a place
+/// no LSP position can name).
+pub fn minimal_replacement<'n>(old: &str, new: &'n str) -> (Span, &'n str) {
+    let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = old_bytes
+        .iter()
+        .zip(new_bytes)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while prefix > 0
+        && (!old.is_char_boundary(prefix)
+            || !new.is_char_boundary(prefix)
+            || old_bytes[prefix - 1] == b'\r')
+    {
+        prefix -= 1;
+    }
+    let longest_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old_bytes
+        .iter()
+        .rev()
+        .zip(new_bytes.iter().rev())
+        .take(longest_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while suffix > 0
+        && (!old.is_char_boundary(old.len() - suffix)
+            || !new.is_char_boundary(new.len() - suffix)
+            || old_bytes[old.len() - suffix] == b'\n')
+    {
+        suffix -= 1;
+    }
+    let span = Span::new(FileId::MAIN, prefix, old.len() - suffix);
+    (span, &new[prefix..new.len() - suffix])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(old: &str, new: &str) -> String {
+        let (span, replacement) = minimal_replacement(old, new);
+        format!("{}{}{}", &old[..span.start], replacement, &old[span.end..])
+    }
+
+    #[test]
+    fn minimal_replacements_reproduce_the_new_text() {
+        let cases = [
+            ("abc", "abc"),
+            ("abc", "abXc"),
+            ("'Teem'", "'Team'"),
+            ("a\r\nb", "a\nb"),
+            ("a\nb", "a\r\nb"),
+            ("😀", "😁"),
+            ("한국어", "한국"),
+            ("", "x"),
+            ("x", ""),
+            ("aaaa", "aa"),
+        ];
+        for (old, new) in cases {
+            assert_eq!(apply(old, new), new, "{old:?} -> {new:?}");
+            let (span, _) = minimal_replacement(old, new);
+            assert!(!old[..span.start].ends_with('\r'));
+            assert!(
+                !old[span.end..].starts_with('\n')
+                    || span.end == 0
+                    || !old[..span.end].ends_with('\r')
+            );
+        }
+    }
+}

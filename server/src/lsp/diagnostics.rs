@@ -1,0 +1,114 @@
+//! Engine diagnostics as LSP diagnostics, each carrying its fix in `data`.
+
+use amplint_rules::line_index::Encoding;
+use amplint_rules::{
+    check_tree, Applicability, CheckResult, Diagnostic, FileId, Settings, Severity,
+};
+use serde::{Deserialize, Serialize};
+use tower_lsp::lsp_types::{
+    self, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, TextEdit, Url,
+};
+
+use super::document::Snapshot;
+use super::encoding::PositionMapper;
+
+/// The `source` of every diagnostic amplint publishes.
+pub const SOURCE: &str = "amplint";
+
+/// A diagnostic's fix as it travels in the LSP diagnostic's `data`, ready for the
+/// code-action handler: no re-linting needed.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FixData {
+    pub title: String,
+    /// `safe`, `unsafe` or `display-only`.
+    pub applicability: String,
+    /// The document version the edits apply to.
+    pub version: i32,
+    /// In the negotiated position encoding.
+    pub edits: Vec<TextEdit>,
+}
+
+impl FixData {
+    pub fn is_safe(&self) -> bool {
+        self.applicability == Applicability::Safe.as_str()
+    }
+}
+
+/// Checks a document and converts what the engine found. Also returns the engine's
+/// result, so the caller can free it after publishing (freeing a large model takes a
+/// good part of a check's time).
+pub fn compute(
+    uri: &Url,
+    snapshot: &Snapshot,
+    settings: &Settings,
+    encoding: Encoding,
+) -> (Vec<lsp_types::Diagnostic>, CheckResult) {
+    let result = check_tree(&snapshot.text, &snapshot.tree, settings);
+    let mapper = PositionMapper::new(&snapshot.text, encoding);
+    let diagnostics = result
+        .diagnostics
+        .iter()
+        .map(|diagnostic| to_lsp(diagnostic, uri, snapshot.version, &mapper))
+        .collect();
+    (diagnostics, result)
+}
+
+fn to_lsp(
+    diagnostic: &Diagnostic,
+    uri: &Url,
+    version: i32,
+    mapper: &PositionMapper<'_>,
+) -> lsp_types::Diagnostic {
+    let related_information: Vec<DiagnosticRelatedInformation> = diagnostic
+        .labels
+        .iter()
+        .filter(|label| label.span.file == FileId::MAIN)
+        .map(|label| DiagnosticRelatedInformation {
+            location: Location::new(uri.clone(), mapper.range(label.span)),
+            message: label.message.clone(),
+        })
+        .collect();
+    let data = diagnostic
+        .fix
+        .as_ref()
+        .filter(|fix| fix.edits.iter().all(|edit| edit.span.file == FileId::MAIN))
+        .map(|fix| FixData {
+            title: fix.title.clone(),
+            applicability: fix.applicability.as_str().to_string(),
+            version,
+            edits: fix
+                .edits
+                .iter()
+                .map(|edit| TextEdit::new(mapper.range(edit.span), edit.text.clone()))
+                .collect(),
+        })
+        .and_then(|fix| serde_json::to_value(fix).ok());
+    lsp_types::Diagnostic {
+        range: mapper.range(diagnostic.span),
+        severity: Some(severity(diagnostic.severity)),
+        code: Some(NumberOrString::String(diagnostic.rule.to_string())),
+        code_description: None,
+        source: Some(SOURCE.to_string()),
+        message: diagnostic.message.clone(),
+        related_information: (!related_information.is_empty()).then_some(related_information),
+        tags: None,
+        data,
+    }
+}
+
+fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// The fix a published diagnostic carries, if any.
+pub fn fix_of(diagnostic: &lsp_types::Diagnostic) -> Option<FixData> {
+    if diagnostic.source.as_deref() != Some(SOURCE) {
+        return None;
+    }
+    serde_json::from_value(diagnostic.data.clone()?).ok()
+}

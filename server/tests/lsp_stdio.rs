@@ -1,0 +1,107 @@
+//! The real binary over stdio: `amplint server`, driven by the same test client as the
+//! in-process round trips.
+
+#[path = "../../tests/src/lsp_client.rs"]
+#[allow(dead_code)]
+mod lsp_client;
+
+use std::process::Stdio;
+
+use lsp_client::{ClientEncoding, LspClient};
+use serde_json::json;
+
+const URI: &str = "file:///project/amplify/data/resource.ts";
+
+fn fixture(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(name);
+    std::fs::read_to_string(path).expect("the fixture exists")
+}
+
+async fn spawn() -> (tokio::process::Child, LspClient) {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_amplint"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    (child, LspClient::new(stdout, stdin))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_fix_and_fix_all_round_trip_over_stdio() {
+    // Multibyte text on the flagged line, CRLF line endings, UTF-16 (the default).
+    let text = fixture("unknown-related-model/invalid.ts")
+        .replace(
+            "team: a.belongsTo('Teem'",
+            "team: /* 日本語 😀 */ a.belongsTo('Teem'",
+        )
+        .replace('\n', "\r\n");
+    for encodings in [None, Some(&[ClientEncoding::Utf8][..])] {
+        let (mut child, mut client) = spawn().await;
+        client.initialize(encodings).await;
+        client.open(URI, &text).await;
+        let diagnostics = client.diagnostics(URI, 1).await;
+        let diagnostic = diagnostics
+            .iter()
+            .find(|diagnostic| {
+                diagnostic["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("did you mean `Team`")
+            })
+            .expect("the did-you-mean diagnostic")
+            .clone();
+        assert_eq!(diagnostic["code"], "unknown-related-model");
+        let actions = client
+            .code_actions(
+                URI,
+                diagnostic["range"].clone(),
+                std::slice::from_ref(&diagnostic),
+                Some(&["quickfix"]),
+            )
+            .await;
+        let action = actions
+            .iter()
+            .find(|action| action["title"].as_str().unwrap().contains("`Team`"))
+            .expect("the quick fix");
+        client.apply_workspace_edit(&action["edit"]);
+        let after_quick_fix = text.replacen("'Teem'", "'Team'", 1);
+        assert_eq!(client.text(URI), after_quick_fix);
+
+        // Tell the server, then fix everything else.
+        let whole = client.text(URI).to_string();
+        let end = client.position(URI, text.len());
+        let version = client
+            .change(
+                URI,
+                &[json!({"range": {"start": {"line": 0, "character": 0}, "end": end}, "newText": whole})],
+            )
+            .await;
+        client.diagnostics(URI, version).await;
+        let actions = client
+            .code_actions(
+                URI,
+                json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
+                &[],
+                Some(&["source.fixAll.amplint"]),
+            )
+            .await;
+        client.apply_workspace_edit(&actions[0]["edit"]);
+        assert_eq!(
+            client.text(URI),
+            after_quick_fix.replacen("\"Membr\"", "\"Member\"", 1)
+        );
+        client.shutdown().await;
+        let status = tokio::time::timeout(lsp_client::TIMEOUT, child.wait())
+            .await
+            .expect("the server exits after `exit`")
+            .unwrap();
+        assert!(status.success());
+    }
+}

@@ -1,0 +1,159 @@
+//! Incremental sync under load: 1,000 edits pipelined without waiting, with CJK, emoji
+//! and CRLF, in each position encoding; the server must end with exactly the client's text.
+
+use amplint_tests::lsp_client::{position_of, ClientEncoding, LspClient};
+use serde_json::{json, Value};
+
+const URI: &str = "file:///project/amplify/data/resource.ts";
+
+const START: &str = "import { a } from '@aws-amplify/backend';\r\n\
+const schema = a.schema({\r\n  // 日本語のコメント 😀\n  Team: a.model({ name: a.string(), 绰号: a.string() }),\r\n\
+  Member: a.model({ teamId: a.id(), team: a.belongsTo('Teem', 'teamId') }),\n});\r\n";
+
+const INSERTIONS: &[&str] = &[
+    "",
+    "",
+    "a",
+    "日本",
+    "😀",
+    "\r\n",
+    "\n",
+    "한국어",
+    "é",
+    "🎉x\r\n",
+    "'",
+    "})",
+    "𝄞",
+];
+
+/// A deterministic pseudo-random sequence (no dependency needed).
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self, below: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % below.max(1)
+    }
+}
+
+/// The nearest offset at or before `offset` that is on a character boundary and not
+/// between `\r` and `\n` (no LSP position names that place).
+fn valid_offset(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    loop {
+        let between_crlf = offset > 0
+            && text.as_bytes().get(offset - 1) == Some(&b'\r')
+            && text.as_bytes().get(offset) == Some(&b'\n');
+        if text.is_char_boundary(offset) && !between_crlf {
+            return offset;
+        }
+        offset -= 1;
+    }
+}
+
+/// One to three edits, each made against the text the previous one leaves.
+fn random_edits(text: &str, encoding: ClientEncoding, random: &mut Random) -> Vec<Value> {
+    let mut text = text.to_string();
+    let mut edits = Vec::new();
+    for _ in 0..1 + random.next(3) {
+        let start = valid_offset(&text, random.next(text.len() + 1));
+        let end = if random.next(3) == 0 {
+            start
+        } else {
+            valid_offset(&text, start + random.next(13)).max(start)
+        };
+        let insertion = INSERTIONS[random.next(INSERTIONS.len())];
+        edits.push(json!({
+            "range": {"start": position_of(&text, start, encoding), "end": position_of(&text, end, encoding)},
+            "newText": insertion,
+        }));
+        text.replace_range(start..end, insertion);
+    }
+    edits
+}
+
+async fn pipeline(encoding: ClientEncoding) {
+    let mut client = LspClient::in_process();
+    client.initialize(Some(&[encoding])).await;
+    assert_eq!(client.encoding, encoding);
+    client.open(URI, START).await;
+    let mut random = Random(0x5eed + encoding as u64);
+    let mut last_version = 1;
+    for _ in 0..1_000 {
+        let edits = random_edits(client.text(URI), encoding, &mut random);
+        last_version = client.change(URI, &edits).await;
+    }
+    assert_eq!(last_version, 1_001);
+    let (version, text) = client.server_text(URI).await;
+    assert_eq!(version, 1_001);
+    assert_eq!(text, client.text(URI), "{encoding:?}");
+    // The last version's diagnostics arrive, and publications never go back in version.
+    client.diagnostics(URI, last_version).await;
+    let versions: Vec<i64> = client
+        .log
+        .iter()
+        .filter(|message| message["method"] == "textDocument/publishDiagnostics")
+        .filter_map(|message| message["params"]["version"].as_i64())
+        .collect();
+    assert!(
+        versions.windows(2).all(|pair| pair[0] < pair[1]),
+        "diagnostics published out of order: {versions:?}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_pipelined_edits_keep_the_text_identical_in_utf8() {
+    pipeline(ClientEncoding::Utf8).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_pipelined_edits_keep_the_text_identical_in_utf16() {
+    pipeline(ClientEncoding::Utf16).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_pipelined_edits_keep_the_text_identical_in_utf32() {
+    pipeline(ClientEncoding::Utf32).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_document_changes_replace_the_text() {
+    let mut client = LspClient::in_process();
+    client.initialize(None).await;
+    client.open(URI, START).await;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": "const x = '😀';\r\n"}]}),
+        )
+        .await;
+    let (version, text) = client.server_text(URI).await;
+    assert_eq!((version, text.as_str()), (2, "const x = '😀';\r\n"));
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_character_by_character_keeps_the_tree_equal_to_a_fresh_parse() {
+    for encoding in ClientEncoding::ALL {
+        let mut client = LspClient::in_process();
+        client.initialize(Some(&[encoding])).await;
+        client.open(URI, START).await;
+        let typed = "  Extra: a.model({ label: a.string(), // 日本😀\r\n    note: a.id() }),\r\n";
+        let at = client.text(URI).find("Member:").unwrap();
+        let mut offset = at;
+        for character in typed.chars() {
+            let position = client.position(URI, offset);
+            let edit = json!({"range": {"start": position, "end": position}, "newText": character.to_string()});
+            client.change(URI, &[edit]).await;
+            offset += character.len_utf8();
+        }
+        let document = client.server_document(URI).await;
+        assert_eq!(document["text"], client.text(URI));
+        assert_eq!(document["tree_matches_fresh_parse"], true, "{encoding:?}");
+        client.shutdown().await;
+    }
+}
