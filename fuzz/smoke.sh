@@ -36,7 +36,7 @@ for target in $targets; do
     log="$(mktemp)"
     cargo fuzz run --sanitizer "$sanitizer" "$target" -- \
         -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
-        2>&1 | tee "$log" | grep -E '^(#[0-9]+ +(INITED|DONE|pulse)|Done|stat::|==[0-9]+==|SUMMARY|panicked|thread)' 
+        2>&1 | tee "$log" | grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|Done|stat::|==[0-9]+==|SUMMARY|panicked|thread)'
     status=${PIPESTATUS[0]}
     if [ "$status" -ne 0 ]; then
         echo "!!! $target failed (exit $status); last lines of its log:"
