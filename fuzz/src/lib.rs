@@ -117,8 +117,7 @@ pub fn check_and_fix(text: &str, kind: SourceKind) {
 
 /// Replays `fix_all`'s rounds on `text` (which parses): in each round applies each fix alone
 /// and panics on the first that breaks the syntax, naming its rule; panics too when every
-/// fix of a round is fine alone but their combination breaks the syntax. Returns quietly on
-/// the known bugs in `fuzz/artifacts-found/README.md`.
+/// fix of a round is fine alone but their combination breaks the syntax.
 fn assert_no_fix_breaks_the_syntax(text: &str, kind: SourceKind) {
     let settings = Settings::default();
     let mut text = text.to_string();
@@ -133,9 +132,6 @@ fn assert_no_fix_breaks_the_syntax(text: &str, kind: SourceKind) {
             let edits: Vec<&Edit> = fix.edits.iter().collect();
             let (fixed, _) = apply_edits(&text, &edits);
             if !parses(kind, &fixed) {
-                if is_known_unquoted_key_bug(diagnostic) {
-                    return;
-                }
                 panic!(
                     "{kind:?}: the fix of `{}` at {:?} breaks the syntax of text that \
                      parses:\n{fix:#?}\n--- text ---\n{text}\n--- fixed text ---\n{fixed}",
@@ -169,31 +165,3 @@ fn assert_no_fix_breaks_the_syntax(text: &str, kind: SourceKind) {
     panic!("{kind:?}: fix_all rejected its fixes, but replaying them found no syntax error");
 }
 
-/// KNOWN BUG (reported; reproducers fuzz/artifacts-found/*-unquoted-key.ts): the fixes of
-/// `missing-inverse-relation`, `missing-reference-field` and `reference-count-mismatch`
-/// insert fields named after reference strings as bare object keys (`team-id: a.id(),`), a
-/// syntax error when the name is not an identifier. Recognised by that shape, whatever the
-/// rule, so the fuzzer keeps looking for other broken fixes. Remove once fixed.
-fn is_known_unquoted_key_bug(diagnostic: &Diagnostic) -> bool {
-    let Some(fix) = &diagnostic.fix else {
-        return false;
-    };
-    fix.edits.iter().any(|edit| {
-        edit.text.lines().any(|line| {
-            let Some((key, value)) = line.split_once(':') else {
-                return false;
-            };
-            let key = key.trim();
-            !key.is_empty() && !is_identifier(key) && value.trim_start().starts_with("a.")
-        })
-    })
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut characters = name.chars();
-    characters
-        .next()
-        .is_some_and(|first| first.is_alphabetic() || first == '_' || first == '$')
-        && characters
-            .all(|character| character.is_alphanumeric() || character == '_' || character == '$')
-}

@@ -83,12 +83,11 @@ impl LineIndex {
             return self.len;
         }
         let start = self.line_starts[line];
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.len, |next| next - 1);
-        let line_text = &text[start..end];
-        if line_text.ends_with('\r') {
+        let next_line = self.line_starts.get(line + 1);
+        let mut end = next_line.map_or(self.len, |next| next - 1);
+        // A `\r` before the line's `\n` is part of the line break; a lone `\r` at the very
+        // end of the text is an ordinary character.
+        if next_line.is_some() && text[start..end].ends_with('\r') {
             end -= 1;
         }
         let line_text = &text[start..end];
@@ -148,6 +147,16 @@ mod tests {
                     "{encoding:?} {offset}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_lone_carriage_return_at_the_end_is_a_character() {
+        let text = "ab\r";
+        let index = LineIndex::new(text);
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let position = index.position(text, 3, encoding);
+            assert_eq!(index.offset(text, position, encoding), 3, "{encoding:?}");
         }
     }
 

@@ -141,3 +141,28 @@ fn generated_schemas_are_clean_and_scale_linearly() {
         assert_eq!(models, n_models.div_ceil(3) * 3);
     }
 }
+
+#[test]
+fn fixes_found_broken_by_the_fuzzer_now_keep_the_syntax() {
+    // Reference names that are not identifiers (`'team-id'`) used to be inserted as bare
+    // object keys (`team-id: a.id()`), which does not parse.
+    let dir = repo_root().join("fuzz/artifacts-found");
+    let mut n_checked = 0;
+    for path in fixture_inputs(&dir) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let result = fix_all(
+            &text,
+            SourceKind::TypeScript,
+            &Settings::default(),
+            Applicability::Unsafe,
+        );
+        assert!(
+            !result.rejected_syntax_error,
+            "{}: a fix still breaks the syntax",
+            path.display()
+        );
+        assert!(result.applied > 0, "{}: the fixes apply", path.display());
+        n_checked += 1;
+    }
+    assert!(n_checked >= 3, "reproducers found: {n_checked}");
+}

@@ -61,6 +61,25 @@ pub(crate) fn unique_field_name(model: &Model, base: &str, taken: &[String]) -> 
 }
 
 /// `a.id()` for a scalar, with the builder name used in the file.
+/// `name` as an object key: as it is when it is a JavaScript identifier, quoted otherwise
+/// (a reference named `team-id` becomes `'team-id': a.id()`).
+pub(crate) fn object_key(name: &str, quote: char) -> String {
+    let mut characters = name.chars();
+    let is_identifier = characters
+        .next()
+        .is_some_and(|first| first.is_alphabetic() || first == '_' || first == '$')
+        && characters
+            .all(|character| character.is_alphanumeric() || character == '_' || character == '$');
+    if is_identifier {
+        name.to_string()
+    } else {
+        let escaped = name
+            .replace('\\', "\\\\")
+            .replace(quote, &format!("\\{quote}"));
+        format!("{quote}{escaped}{quote}")
+    }
+}
+
 pub(crate) fn builder_call(builder: &str, scalar: Scalar) -> String {
     format!("{builder}.{}()", scalar.builder_name())
 }

@@ -5,8 +5,8 @@ use crate::model::{References, RelationKind};
 use crate::rules::Context;
 
 use super::edits::{
-    builder_call, builder_of, insert_after_last_field, lower_camel, lower_camel_plural, quote_of,
-    unique_field_name,
+    builder_call, builder_of, insert_after_last_field, lower_camel, lower_camel_plural, object_key,
+    quote_of, unique_field_name,
 };
 use super::pairing::{Site, Status};
 
@@ -135,7 +135,11 @@ fn counterpart_fields(source: &str, site: &Site) -> Option<Vec<String>> {
                     continue;
                 }
                 let scalar = site.model.scalar_of(&key.value)?;
-                fields.push(format!("{}: {}", name.value, builder_call(builder, scalar)));
+                fields.push(format!(
+                    "{}: {}",
+                    object_key(&name.value, quote),
+                    builder_call(builder, scalar)
+                ));
                 taken.push(name.value.clone());
             }
             (

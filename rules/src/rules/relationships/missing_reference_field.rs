@@ -6,7 +6,7 @@ use crate::rules::Context;
 use crate::suggest::did_you_mean;
 
 use super::edits::{
-    builder_call, builder_of, insert_before_field, lower_camel, quote_of, upper_first,
+    builder_call, builder_of, insert_before_field, lower_camel, object_key, quote_of, upper_first,
 };
 use super::pairing::{Pairing, Site, Status};
 use super::references::{child_references, plain_scalar};
@@ -96,7 +96,7 @@ fn check_named_references(context: &mut Context, pairing: &Pairing) {
             let declaration = typed.map(|scalar| {
                 format!(
                     "{}: {}",
-                    name.value,
+                    object_key(&name.value, quote_of(context.source, name.span)),
                     builder_call(builder_of(site.field), scalar)
                 )
             });

@@ -3,7 +3,9 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::rules::Context;
 
-use super::edits::{builder_call, builder_of, insert_before_field, quote_of, upper_first};
+use super::edits::{
+    builder_call, builder_of, insert_before_field, object_key, quote_of, upper_first,
+};
 use super::pairing::{Pairing, Status};
 use super::references::{child_references, ChildReferences};
 
@@ -137,7 +139,11 @@ fn completion(
             continue;
         }
         let scalar = site.related.scalar_of(&key.value)?;
-        let declaration = format!("{name}: {}", builder_call(builder_of(site.field), scalar));
+        let declaration = format!(
+            "{}: {}",
+            object_key(name, quote_of(context.source, site.relationship.span)),
+            builder_call(builder_of(site.field), scalar)
+        );
         let edit = insert_before_field(context.source, site.model, site.field, &declaration)?;
         anchor = Some(edit.span);
         declarations.push_str(&edit.text);
