@@ -18,14 +18,21 @@ use super::completion::{self, CandidateKind};
 use super::diagnostics;
 use super::document::{Document, Snapshot};
 use super::encoding::{encoding_kind, negotiate, PositionMapper};
-use super::{hover, memory, navigation, symbols};
+use super::{hover, memory, navigation, suppressions, symbols};
+use crate::config::Config;
 
 /// State shared by every handler and the diagnostics tasks.
 pub(crate) struct Shared {
     /// Locked only for short synchronous work, never across an `.await`.
     documents: Mutex<HashMap<Url, Document>>,
     encoding: Mutex<Encoding>,
-    settings: Settings,
+    /// `amplint.toml` files, found by walking up from each document (the nearest wins),
+    /// read once and forgotten when one changes.
+    config: Config,
+    /// The last configuration error shown to the user, so it is shown once, not per edit.
+    last_config_error: Mutex<Option<String>>,
+    /// Whether the client lets the server register file watchers.
+    can_watch_files: std::sync::atomic::AtomicBool,
     /// Held while checking that diagnostics are current and publishing them, so an older
     /// version's diagnostics can never overtake a newer one's.
     publish_gate: tokio::sync::Mutex<()>,
@@ -46,6 +53,22 @@ impl Shared {
 
     fn snapshot(&self, uri: &Url) -> Option<Snapshot> {
         self.documents().get(uri).map(Document::snapshot)
+    }
+
+    /// The engine settings for a document from its nearest `amplint.toml`, and the
+    /// configuration error when that file is broken (the defaults apply meanwhile).
+    fn settings_for(&self, uri: &Url) -> (Settings, Option<String>) {
+        let Ok(path) = uri.to_file_path() else {
+            return (Settings::default(), None);
+        };
+        match self.config.discover(&path) {
+            Ok(Some(loaded)) => (loaded.settings(), None),
+            Ok(None) => (Settings::default(), None),
+            Err(error) => (
+                Settings::default(),
+                Some(format!("{:?}", miette::Report::new(error))),
+            ),
+        }
     }
 
     fn is_current(&self, uri: &Url, version: i32) -> bool {
@@ -95,10 +118,45 @@ impl Backend {
             shared: Arc::new(Shared {
                 documents: Mutex::new(HashMap::new()),
                 encoding: Mutex::new(Encoding::Utf16),
-                settings: Settings::default(),
+                config: Config::new(),
+                last_config_error: Mutex::new(None),
+                can_watch_files: std::sync::atomic::AtomicBool::new(false),
                 publish_gate: tokio::sync::Mutex::new(()),
                 debug_requests,
             }),
+        }
+    }
+
+    /// Shows a broken `amplint.toml` once (and logs it), until it changes.
+    async fn report_config_error(&self, error: Option<String>) {
+        let changed = {
+            let mut last = self
+                .shared
+                .last_config_error
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let changed = *last != error;
+            last.clone_from(&error);
+            changed
+        };
+        if let (true, Some(error)) = (changed, error) {
+            let message =
+                format!("amplint: the configuration cannot be used (defaults apply):\n{error}");
+            self.client.log_message(MessageType::ERROR, &message).await;
+            self.client.show_message(MessageType::ERROR, message).await;
+        }
+    }
+
+    /// Re-checks every open document (after a configuration change).
+    async fn republish_all(&self) {
+        let snapshots: Vec<(Url, Snapshot)> = self
+            .shared
+            .documents()
+            .iter()
+            .map(|(uri, document)| (uri.clone(), document.snapshot()))
+            .collect();
+        for (uri, snapshot) in snapshots {
+            self.publish_diagnostics(uri, snapshot).await;
         }
     }
 
@@ -148,13 +206,16 @@ impl Backend {
             if !shared.is_current(&task_uri, version) {
                 return None;
             }
-            Some(guarded(|| {
-                diagnostics::compute(&task_uri, &snapshot, &shared.settings, encoding)
-            }))
+            let (settings, config_error) = shared.settings_for(&task_uri);
+            Some(
+                guarded(|| diagnostics::compute(&task_uri, &snapshot, &settings, encoding))
+                    .map(|computed| (computed, config_error)),
+            )
         })
         .await;
         match computed {
-            Ok(Some(Ok((diagnostics, checked)))) => {
+            Ok(Some(Ok(((diagnostics, checked), config_error)))) => {
+                self.report_config_error(config_error).await;
                 {
                     let _gate = self.shared.publish_gate.lock().await;
                     if self.shared.is_current(&uri, version) {
@@ -232,6 +293,16 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|general| general.position_encodings.as_deref());
         let encoding = negotiate(offered);
+        let can_watch_files = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+            .and_then(|watched| watched.dynamic_registration)
+            .unwrap_or(false);
+        self.shared
+            .can_watch_files
+            .store(can_watch_files, std::sync::atomic::Ordering::Relaxed);
         *self
             .shared
             .encoding
@@ -277,6 +348,48 @@ impl LanguageServer for Backend {
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
             }),
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if !self
+            .shared
+            .can_watch_files
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return;
+        }
+        // Watch `amplint.toml` files so a change re-checks the open documents. Clients that
+        // do not support dynamic registration simply never send the notification.
+        let watchers = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/amplint.toml".to_string()),
+                kind: None,
+            }],
+        };
+        let registration = Registration {
+            id: "amplint-config".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(watchers).ok(),
+        };
+        if let Err(error) = self.client.register_capability(vec![registration]).await {
+            self.client
+                .log_message(
+                    MessageType::LOG,
+                    format!("amplint: not watching amplint.toml: {error}"),
+                )
+                .await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let config_changed = params
+            .changes
+            .iter()
+            .any(|change| change.uri.path().ends_with("/amplint.toml"));
+        if config_changed {
+            self.shared.config.clear();
+            self.republish_all().await;
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -335,12 +448,13 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        let settings = &self.shared.settings;
+        let (settings, _) = self.shared.settings_for(&uri);
         let encoding = self.shared.encoding();
-        self.on_document("code action", &uri, |snapshot, _| {
+        self.on_document("code action", &uri, |snapshot, mapper| {
             let mut actions = code_actions::quick_fixes(&params, snapshot.version);
+            actions.extend(suppressions::disable_actions(&params, snapshot, mapper));
             actions.extend(code_actions::fix_all_action(
-                &params, snapshot, settings, encoding,
+                &params, snapshot, &settings, encoding,
             ));
             Some(actions)
         })
@@ -351,7 +465,8 @@ impl LanguageServer for Backend {
         let position = params.text_document_position_params;
         self.on_document("hover", &position.text_document.uri, |snapshot, mapper| {
             let offset = mapper.offset(position.position);
-            let (markdown, span) = hover::hover(snapshot, offset)?;
+            let (markdown, span) = suppressions::rule_hover(snapshot, offset)
+                .or_else(|| hover::hover(snapshot, offset))?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,

@@ -91,7 +91,7 @@ pub fn fix_all_action(
     }))
 }
 
-fn document_edit(uri: &Url, version: i32, edits: Vec<TextEdit>) -> WorkspaceEdit {
+pub(crate) fn document_edit(uri: &Url, version: i32, edits: Vec<TextEdit>) -> WorkspaceEdit {
     WorkspaceEdit {
         changes: None,
         document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {

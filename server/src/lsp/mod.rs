@@ -13,6 +13,7 @@ mod hover;
 mod memory;
 mod names;
 mod navigation;
+mod suppressions;
 mod symbols;
 
 pub use backend::{Backend, DebugText};
