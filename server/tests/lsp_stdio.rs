@@ -105,3 +105,65 @@ async fn quick_fix_and_fix_all_round_trip_over_stdio() {
         assert!(status.success());
     }
 }
+
+/// After `shutdown` and `exit` the server ends even while its input stays open (Neovim
+/// waits for the process without closing the pipe).
+#[test]
+fn exits_after_shutdown_without_the_input_closing() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amplint"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut send = |body: &str| {
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    };
+    // Reads framed messages until the response with `id`.
+    let mut response = |id: u32| loop {
+        let mut length = 0;
+        loop {
+            let mut header = String::new();
+            stdout.read_line(&mut header).unwrap();
+            if header.trim().is_empty() {
+                break;
+            }
+            if let Some(value) = header.trim().strip_prefix("Content-Length: ") {
+                length = value.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        stdout.read_exact(&mut body).unwrap();
+        let body = String::from_utf8(body).unwrap();
+        if body.contains(&format!(r#""id":{id}"#)) {
+            return body;
+        }
+    };
+    send(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    assert!(response(1).contains("capabilities"));
+    send(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    send(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#);
+    assert!(response(2).contains(r#""result":null"#));
+    send(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the server is still running"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success());
+    drop(stdin);
+}

@@ -81,6 +81,8 @@ impl Shared {
 pub struct Backend {
     client: Client,
     shared: Arc<Shared>,
+    /// Told when `shutdown` was answered (the stdio server then stops).
+    shut_down: Option<Arc<tokio::sync::Notify>>,
 }
 
 /// The answer to `amplint/debugText`: the server's copy of a document.
@@ -112,9 +114,14 @@ fn source_kind(uri: &Url, language_id: &str) -> SourceKind {
 }
 
 impl Backend {
-    pub(crate) fn new(client: Client, debug_requests: bool) -> Backend {
+    pub(crate) fn new(
+        client: Client,
+        debug_requests: bool,
+        shut_down: Option<Arc<tokio::sync::Notify>>,
+    ) -> Backend {
         Backend {
             client,
+            shut_down,
             shared: Arc::new(Shared {
                 documents: Mutex::new(HashMap::new()),
                 encoding: Mutex::new(Encoding::Utf16),
@@ -393,6 +400,9 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        if let Some(shut_down) = &self.shut_down {
+            shut_down.notify_one();
+        }
         Ok(())
     }
 
