@@ -93,6 +93,9 @@ impl CheckedFile {
                     checked.skipped = true;
                     return checked;
                 }
+                // The model is not needed any more, and freeing a large one costs more
+                // than the rest of a short-lived process: the operating system takes it back.
+                std::mem::forget(result.model);
                 (text, result.diagnostics)
             }
         };
