@@ -4,9 +4,6 @@ use std::process::ExitCode;
 
 use amplint::{cli, lsp};
 
-/// Extraction allocates many small values; mimalloc halves what the system allocator costs.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
