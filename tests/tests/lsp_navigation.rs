@@ -121,6 +121,21 @@ async fn hover_describes_models_references_and_field_types() {
     client.shutdown().await;
 }
 
+/// `textDocument/references` at `position`, as "line:text" of each location.
+async fn references(
+    client: &mut LspClient,
+    position: Value,
+    include_declaration: bool,
+) -> Vec<String> {
+    let mut params = at(position);
+    params["context"] = json!({"includeDeclaration": include_declaration});
+    let found = client
+        .request("textDocument/references", params)
+        .await
+        .unwrap();
+    covered(client, &found)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn definition_and_references_follow_model_and_field_names() {
     let mut client = client_with(&fixture()).await;
@@ -131,38 +146,20 @@ async fn definition_and_references_follow_model_and_field_names() {
         .unwrap();
     assert_eq!(covered(&client, &json!([definition])), ["20:Member"]);
 
-    let mut params = at(position);
-    params["context"] = json!({"includeDeclaration": true});
-    let references = client
-        .request("textDocument/references", params)
-        .await
-        .unwrap();
     assert_eq!(
-        covered(&client, &references),
+        references(&mut client, position, true).await,
         ["20:Member", "17:Member", "36:Member"]
     );
 
     // A field: its key, the references lists naming it, the identifier and the index.
     let position = client.position_of(URI, "name: a.string().required(),\n      dateOfBirth", 0, 1);
-    let mut params = at(position);
-    params["context"] = json!({"includeDeclaration": true});
-    let references = client
-        .request("textDocument/references", params)
-        .await
-        .unwrap();
     assert_eq!(
-        covered(&client, &references),
+        references(&mut client, position, true).await,
         ["22:name", "28:name", "29:name"]
     );
     let position = client.position_of(URI, "'teamId')", 0, 1);
-    let mut params = at(position);
-    params["context"] = json!({"includeDeclaration": false});
-    let references = client
-        .request("textDocument/references", params)
-        .await
-        .unwrap();
     assert_eq!(
-        covered(&client, &references),
+        references(&mut client, position, false).await,
         ["17:teamId", "25:teamId", "29:teamId"]
     );
     client.shutdown().await;
