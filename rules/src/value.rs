@@ -127,6 +127,15 @@ impl Chain {
     pub fn is_builder(&self, builder_names: &FxHashSet<String>) -> bool {
         builder_names.contains(&self.root.value)
     }
+
+    /// The head of a chain that is a plain builder call (`a.string(...)...`): rooted at the
+    /// builder, the root not called itself, the head not indexed. `None` otherwise.
+    pub fn builder_head(&self, builder_names: &FxHashSet<String>) -> Option<&Call> {
+        if !self.is_builder(builder_names) || self.root_args.is_some() {
+            return None;
+        }
+        self.head().filter(|head| head.index.is_none())
+    }
 }
 
 /// One `.name(args)` link of a chain.

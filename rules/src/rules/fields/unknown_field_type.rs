@@ -292,13 +292,9 @@ fn check_field_value(
     builder_names: &FxHashSet<String>,
     findings: &mut Vec<Diagnostic>,
 ) {
-    if !chain.is_builder(builder_names) || chain.root_args.is_some() {
+    let Some(head) = chain.builder_head(builder_names) else {
         return;
-    }
-    let Some(head) = chain.head() else { return };
-    if head.index.is_some() {
-        return;
-    }
+    };
     let name = head.name.value.as_str();
     // The common case, a correct field, allocates nothing.
     if let Some(builder) = FieldBuilder::from_name(name) {
@@ -650,13 +646,9 @@ fn check_schema_entry(
     builder_names: &FxHashSet<String>,
     findings: &mut Vec<Diagnostic>,
 ) {
-    if !chain.is_builder(builder_names) || chain.root_args.is_some() {
+    let Some(head) = chain.builder_head(builder_names) else {
         return;
-    }
-    let Some(head) = chain.head() else { return };
-    if head.index.is_some() {
-        return;
-    }
+    };
     let root = chain.root.value.as_str();
     let builder = head.name.value.as_str();
     let diagnostic = if FieldBuilder::from_name(builder).is_some() {
