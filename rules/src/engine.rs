@@ -10,7 +10,7 @@ use crate::rules::Context;
 use crate::settings::Settings;
 use crate::span::{FileId, Span};
 use crate::split;
-use crate::syntax::{first_syntax_error, parse, SourceKind};
+use crate::syntax::{first_syntax_error, parse, syntax_error_regions, SourceKind};
 
 /// Schemas with at least this many types run the rules on two threads.
 const PARALLEL_RULES_TYPES: usize = 64;
@@ -51,7 +51,35 @@ pub fn check_tree(source: &str, tree: &Tree, settings: &Settings) -> CheckResult
     let model = extract(tree, source, FileId::MAIN);
     let syntax_error =
         first_syntax_error(tree).map(|range| Span::new(FileId::MAIN, range.start, range.end));
-    check_model(source, model, syntax_error, Some(tree), settings)
+    let mut result = check_model(source, model, syntax_error, Some(tree), settings);
+    if syntax_error.is_some() {
+        withhold_fixes_near(&syntax_error_regions(tree), &mut result.diagnostics);
+    }
+    result
+}
+
+/// Drops the fixes whose edits fall in or touch a part of the file that did not parse.
+/// The shape tree-sitter recovers there is a guess: an edit placed by it may land somewhere
+/// else than the diagnostic says, and re-checking after it can find the same problem again
+/// (adding `.required()` forever). The diagnostics stay; only the edits go.
+fn withhold_fixes_near(regions: &[std::ops::Range<usize>], diagnostics: &mut [Diagnostic]) {
+    if regions.is_empty() {
+        return;
+    }
+    let touches = |edit: &Edit| {
+        regions
+            .iter()
+            .any(|region| edit.span.start <= region.end && region.start <= edit.span.end)
+    };
+    for diagnostic in diagnostics {
+        if diagnostic
+            .fix
+            .as_ref()
+            .is_some_and(|fix| fix.edits.iter().any(touches))
+        {
+            diagnostic.fix = None;
+        }
+    }
 }
 
 /// Runs the rules over an extracted model; `tree` is needed for suppression comments.

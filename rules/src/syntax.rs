@@ -78,6 +78,40 @@ pub fn first_syntax_error(tree: &Tree) -> Option<std::ops::Range<usize>> {
     }
 }
 
+/// The parts of the file that did not parse: each `ERROR` or missing node widened to the
+/// node around it (the recovered shape of a half-typed expression is a guess, so the code
+/// next to the error is as uncertain as the error itself). Empty when the tree parsed.
+/// Fixes are not applied in or next to these regions (see `engine::withhold_unsafe_fixes`).
+pub fn syntax_error_regions(tree: &Tree) -> Vec<std::ops::Range<usize>> {
+    let mut regions = Vec::new();
+    if !tree.root_node().has_error() {
+        return regions;
+    }
+    let root = tree.root_node();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            let widened = match node.parent() {
+                Some(parent) if parent.id() != root.id() => parent.byte_range(),
+                _ => node.byte_range(),
+            };
+            regions.push(widened);
+        } else if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    regions
+}
+
 /// Field ids of the grammar, looked up once: `child_by_field_name` compares strings on every
 /// call, which dominated extraction time on large schemas.
 #[derive(Clone, Copy, Debug)]

@@ -166,3 +166,51 @@ fn fixes_found_broken_by_the_fuzzer_now_keep_the_syntax() {
     }
     assert!(n_checked >= 3, "reproducers found: {n_checked}");
 }
+
+#[test]
+fn fixes_next_to_a_syntax_error_are_withheld_and_fixing_converges() {
+    // Found by the property test: with `size: a.string(required(),` half-typed, tree-sitter
+    // recovers `size` as spanning into the next field; the fix for the optional sort key
+    // inserted `.required()` after `name: a.string()`, which changed nothing the next check
+    // could see, so `--fix` added it ten times.
+    let text = "\
+import { a, defineData } from '@aws-amplify/backend';
+const schema = a.schema({
+  Product: a.model({
+    sku: a.string().required(),
+    size: a.string(required(),
+    name: a.string(),
+  })
+    .identifier(['sku', 'size']),
+  Tag: a.model({ label: a.string() }).authorization((allow) => [allow.public()]),
+}).authorization((allow) => allow.publicApiKey());
+export const data = defineData({ schema });
+";
+    let checked = check(text, SourceKind::TypeScript, &Settings::default());
+    let near_error = checked
+        .diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.rule == "optional-identifier-field")
+        .expect("the optional sort key is still reported");
+    assert!(near_error.fix.is_none(), "its fix is withheld");
+    let far = checked
+        .diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.rule == "public-auth")
+        .expect("allow.public() is reported");
+    assert!(far.fix.is_some(), "a fix away from the error is kept");
+
+    let fixed = fix_all(
+        text,
+        SourceKind::TypeScript,
+        &Settings::default(),
+        Applicability::Unsafe,
+    );
+    assert!(fixed.converged);
+    assert_eq!(fixed.text.matches(".required()").count(), 1);
+    assert!(
+        fixed.text.contains("allow.publicApiKey()]"),
+        "{}",
+        fixed.text
+    );
+}
