@@ -18,8 +18,9 @@ use super::completion::{self, CandidateKind};
 use super::diagnostics;
 use super::document::{Document, Snapshot};
 use super::encoding::{encoding_kind, negotiate, PositionMapper};
-use super::{hover, memory, navigation, suppressions, symbols};
+use super::{hover, navigation, suppressions, symbols};
 use crate::config::Config;
+use crate::memory;
 
 /// State shared by every handler and the diagnostics tasks.
 pub(crate) struct Shared {

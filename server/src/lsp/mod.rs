@@ -10,7 +10,6 @@ mod diagnostics;
 mod document;
 mod encoding;
 mod hover;
-mod memory;
 mod names;
 mod navigation;
 mod suppressions;
