@@ -13,6 +13,7 @@ use tower_lsp::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
+use super::checker::Checker;
 use super::code_actions::{self, fix_all_kind};
 use super::completion::{self, CandidateKind};
 use super::diagnostics;
@@ -82,6 +83,7 @@ impl Shared {
 pub struct Backend {
     client: Client,
     shared: Arc<Shared>,
+    checker: Checker,
     /// Told when `shutdown` was answered (the stdio server then stops).
     shut_down: Option<Arc<tokio::sync::Notify>>,
 }
@@ -123,6 +125,7 @@ impl Backend {
         Backend {
             client,
             shut_down,
+            checker: Checker::start(),
             shared: Arc::new(Shared {
                 documents: Mutex::new(HashMap::new()),
                 encoding: Mutex::new(Encoding::Utf16),
@@ -193,7 +196,7 @@ impl Backend {
             let mapper = PositionMapper::new(&snapshot.text, encoding);
             work(&snapshot, &mapper)
         });
-        memory::release_freed_memory();
+        memory::release_freed_memory_if_large();
         match outcome {
             Ok(value) => Ok(value),
             Err(message) => {
@@ -210,38 +213,37 @@ impl Backend {
         let version = snapshot.version;
         let encoding = shared.encoding();
         let task_uri = uri.clone();
-        let computed = tokio::task::spawn_blocking(move || {
-            if !shared.is_current(&task_uri, version) {
-                return None;
-            }
-            let (settings, config_error) = shared.settings_for(&task_uri);
-            Some(
-                guarded(|| diagnostics::compute(&task_uri, &snapshot, &settings, encoding))
-                    .map(|computed| (computed, config_error)),
-            )
-        })
-        .await;
-        match computed {
-            Ok(Some(Ok(((diagnostics, checked), config_error)))) => {
-                self.report_config_error(config_error).await;
-                {
-                    let _gate = self.shared.publish_gate.lock().await;
-                    if self.shared.is_current(&uri, version) {
-                        self.client
-                            .publish_diagnostics(uri, diagnostics, Some(version))
-                            .await;
-                    }
+        let computed = self
+            .checker
+            .run(move |answer| {
+                if !shared.is_current(&task_uri, version) {
+                    return answer.send(None);
                 }
-                // Freeing the model is slow for a large schema: do it after publishing.
-                tokio::task::spawn_blocking(move || {
-                    drop(checked);
-                    memory::release_freed_memory();
-                });
+                let (settings, config_error) = shared.settings_for(&task_uri);
+                match guarded(|| diagnostics::compute(&task_uri, &snapshot, &settings, encoding)) {
+                    Ok((diagnostics, checked)) => {
+                        answer.send(Some(Ok((diagnostics, config_error))));
+                        // Freeing a large model is slow: after answering.
+                        drop(checked);
+                    }
+                    Err(message) => answer.send(Some(Err(message))),
+                }
+            })
+            .await;
+        match computed {
+            Some(Some(Ok((diagnostics, config_error)))) => {
+                self.report_config_error(config_error).await;
+                let _gate = self.shared.publish_gate.lock().await;
+                if self.shared.is_current(&uri, version) {
+                    self.client
+                        .publish_diagnostics(uri, diagnostics, Some(version))
+                        .await;
+                }
             }
-            Ok(Some(Err(message))) => self.log_failure("checking the document", &message).await,
-            Ok(None) => {}
-            Err(join_error) => {
-                self.log_failure("checking the document", &join_error.to_string())
+            Some(Some(Err(message))) => self.log_failure("checking the document", &message).await,
+            Some(None) => {}
+            None => {
+                self.log_failure("checking the document", "the checker thread stopped")
                     .await
             }
         }

@@ -4,6 +4,7 @@
 //! position encodings converted only at the edge in [`encoding`]; one module per feature.
 
 mod backend;
+mod checker;
 mod code_actions;
 mod completion;
 mod diagnostics;
