@@ -4,7 +4,8 @@ use tree_sitter::Tree;
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{apply_edits, Applicability, Edit};
-use crate::model::{extract, extract_split, FileModel};
+use crate::model::{extract, extract_project, extract_split, FileModel};
+use crate::project::Project;
 use crate::registry::{all_rules, Rule};
 use crate::rules::Context;
 use crate::settings::Settings;
@@ -80,6 +81,90 @@ fn withhold_fixes_near(regions: &[std::ops::Range<usize>], diagnostics: &mut [Di
             diagnostic.fix = None;
         }
     }
+}
+
+/// Checks a project: its entry file with everything it imports from other files. The
+/// model's and the diagnostics' spans are in the project's offset space
+/// ([`crate::project`]); [`Project::local`] maps them back to each file. A project of one
+/// file is checked exactly as [`check`] checks it.
+pub fn check_project(project: &Project, settings: &Settings) -> CheckResult {
+    let entry = project.entry();
+    if project.is_single_file() {
+        return check_tree(&project.text, &entry.tree, settings);
+    }
+    let scopes = crate::value::ProjectScopes::new(project);
+    let model = extract_project(&scopes);
+    let syntax_error = first_syntax_error(&entry.tree)
+        .map(|range| Span::new(FileId::MAIN, range.start, range.end));
+    let mut result = check_model(&project.text, model, syntax_error, None, settings);
+    apply_suppressions_per_file(project, settings, &mut result.diagnostics);
+    if syntax_error.is_some() {
+        withhold_fixes_near(&syntax_error_regions(&entry.tree), &mut result.diagnostics);
+    }
+    result
+}
+
+/// Suppression comments of each file apply to the diagnostics in that file. The
+/// suppression code reads one file's text, so each file's diagnostics are moved to its
+/// own offsets for the call and back after it.
+fn apply_suppressions_per_file(
+    project: &Project,
+    settings: &Settings,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    let mut by_file: Vec<Vec<Diagnostic>> = project.files.iter().map(|_| Vec::new()).collect();
+    for diagnostic in diagnostics.drain(..) {
+        match by_file.get_mut(diagnostic.span.file.0 as usize) {
+            Some(list) => list.push(diagnostic),
+            None => kept.push(diagnostic),
+        }
+    }
+    for (file, mut list) in project.files.iter().zip(by_file) {
+        let source = project.source(file.id);
+        if !source.contains("amplint-disable") {
+            kept.append(&mut list);
+            continue;
+        }
+        for diagnostic in &mut list {
+            diagnostic.span = Span::new(
+                FileId::MAIN,
+                diagnostic.span.start - file.base,
+                diagnostic.span.end - file.base,
+            );
+        }
+        crate::rules::suppressions::unused_suppression::apply(
+            source, &file.tree, settings, &mut list,
+        );
+        let moved = |span: &mut Span| {
+            *span = Span::new(file.id, span.start + file.base, span.end + file.base);
+        };
+        for mut diagnostic in list {
+            if diagnostic.rule
+                == crate::rules::suppressions::unused_suppression::UNUSED_SUPPRESSION.name
+            {
+                // Made by the call, in the file's own offsets throughout.
+                diagnostic
+                    .labels
+                    .iter_mut()
+                    .for_each(|label| moved(&mut label.span));
+                if let Some(fix) = &mut diagnostic.fix {
+                    fix.edits.iter_mut().for_each(|edit| moved(&mut edit.span));
+                }
+            }
+            moved(&mut diagnostic.span);
+            kept.push(diagnostic);
+        }
+    }
+    kept.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.span.end, a.rule).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.span.end,
+            b.rule,
+        ))
+    });
+    *diagnostics = kept;
 }
 
 /// Runs the rules over an extracted model; `tree` is needed for suppression comments.

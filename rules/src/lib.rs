@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod line_index;
 pub mod model;
+pub mod project;
 pub mod registry;
 pub mod rules;
 pub mod settings;
@@ -23,7 +24,8 @@ mod engine;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use engine::{
-    check, check_tree, check_with_split_threshold, fix_all, CheckResult, FixAllResult,
+    check, check_project, check_tree, check_with_split_threshold, fix_all, CheckResult,
+    FixAllResult,
 };
 pub use fix::{Applicability, Edit, Fix};
 pub use registry::{all_rules, rule, FixAvailability, Rule, RuleMeta};

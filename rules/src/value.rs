@@ -3,9 +3,12 @@
 //! resolved. Whatever it cannot see through becomes [`Value::Unknown`], so the rules can
 //! stay silent instead of guessing.
 
+use std::sync::{Arc, OnceLock};
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use tree_sitter::{Node, Tree};
 
+use crate::project::Project;
 use crate::span::{FileId, Span, Spanned};
 use crate::syntax::{node_text, Fields};
 
@@ -270,16 +273,101 @@ impl Default for Members {
 enum Binding<'tree> {
     /// `const NAME = <node>` (also `let`, `var`, `export const`).
     Constant(Node<'tree>),
-    /// `import { NAME } from '<module>'` and friends; the node is the import's source.
-    Import(Node<'tree>),
+    /// `import { imported as NAME } from '<module>'` and friends; `source` is the module
+    /// string.
+    Import {
+        source: Node<'tree>,
+        imported: Imported<'tree>,
+    },
 }
+
+/// Which export of a module an import or re-export names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Imported<'tree> {
+    /// `{ name }` or `{ name as local }`.
+    Named(&'tree str),
+    /// `import local from`.
+    Default,
+    /// `import * as local from`.
+    Namespace,
+}
+
+/// What a module exports under one name.
+#[derive(Clone, Copy, Debug)]
+enum Export<'tree> {
+    /// `export const NAME = <node>`, `export default <node>`: evaluated in the module.
+    Value(Node<'tree>),
+    /// `export { local as NAME }`: the module's own binding `local`.
+    Local(&'tree str),
+    /// `export { imported as NAME } from '<source>'`, `export * as NAME from '<source>'`.
+    From {
+        source: Node<'tree>,
+        imported: Imported<'tree>,
+    },
+}
+
+/// The top-level names of one file: what it binds and what it exports.
+#[derive(Debug, Default)]
+struct FileScope<'tree> {
+    bindings: FxHashMap<&'tree str, Binding<'tree>>,
+    builder_names: FxHashSet<String>,
+    exports: FxHashMap<&'tree str, Export<'tree>>,
+    /// The sources of `export * from '<source>'`, in order.
+    star_exports: Vec<Node<'tree>>,
+}
+
+/// The files of a [`Project`], each file's [`FileScope`] collected once (on first use) and
+/// shared by every evaluator that reads the file.
+pub struct ProjectScopes<'a> {
+    project: &'a Project,
+    scopes: Vec<OnceLock<Arc<FileScope<'a>>>>,
+}
+
+impl<'a> ProjectScopes<'a> {
+    pub fn new(project: &'a Project) -> ProjectScopes<'a> {
+        ProjectScopes {
+            project,
+            scopes: project.files.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    pub fn project(&self) -> &'a Project {
+        self.project
+    }
+
+    /// An evaluator for one file of the project.
+    pub fn evaluator(&'a self, file: FileId) -> Option<Evaluator<'a>> {
+        let source_file = self.project.file(file)?;
+        let source = self.project.text.get(source_file.range())?;
+        let tree = &source_file.tree;
+        let mut evaluator = Evaluator::bare(tree, source, file);
+        evaluator.base = source_file.base;
+        evaluator.project = Some(self);
+        let scope = self.scopes[file.0 as usize]
+            .get_or_init(|| Arc::new(evaluator.collect_scope(tree.root_node())))
+            .clone();
+        evaluator.set_scope(scope);
+        Some(evaluator)
+    }
+}
+
+/// How many imports deep one evaluation follows (a re-export chain through barrels is
+/// rarely more than three).
+const MAX_IMPORT_DEPTH: usize = 32;
 
 /// Evaluates expressions of one parsed file.
 #[derive(Clone)]
 pub struct Evaluator<'a> {
     source: &'a str,
     file: FileId,
-    bindings: FxHashMap<&'a str, Binding<'a>>,
+    /// Where this file starts in the project's offset space (0 for a single file).
+    base: usize,
+    scope: Arc<FileScope<'a>>,
+    /// The project's files, when imports can be followed.
+    project: Option<&'a ProjectScopes<'a>>,
+    /// The exports being resolved, outermost first (`(file, name)`): a re-export cycle
+    /// becomes [`Unknown::Cycle`].
+    importing: Vec<(FileId, &'a str)>,
     /// Names that stand for the Amplify builder `a` in this file.
     pub builder_names: FxHashSet<String>,
     /// Names bound by the enclosing callbacks being evaluated (e.g. `allow`): they are
@@ -299,10 +387,21 @@ const BUILDER_MODULES: &[&str] = &["@aws-amplify/backend", "@aws-amplify/data-sc
 
 impl<'a> Evaluator<'a> {
     pub fn new(tree: &'a Tree, source: &'a str, file: FileId) -> Evaluator<'a> {
-        let mut evaluator = Evaluator {
+        let mut evaluator = Evaluator::bare(tree, source, file);
+        let scope = evaluator.collect_scope(tree.root_node());
+        evaluator.set_scope(Arc::new(scope));
+        evaluator
+    }
+
+    /// An evaluator that knows no names yet.
+    fn bare(tree: &'a Tree, source: &'a str, file: FileId) -> Evaluator<'a> {
+        Evaluator {
             source,
             file,
-            bindings: FxHashMap::default(),
+            base: 0,
+            scope: Arc::default(),
+            project: None,
+            importing: Vec::new(),
             builder_names: FxHashSet::default(),
             parameters: Vec::new(),
             resolving: FxHashSet::default(),
@@ -310,12 +409,15 @@ impl<'a> Evaluator<'a> {
             fields: Fields::of(&tree.language()),
             skip_keys: &[],
             kind_names: kind_names(&tree.language()),
-        };
-        evaluator.collect_bindings(tree.root_node());
-        if evaluator.builder_names.is_empty() {
-            evaluator.builder_names.insert("a".to_string());
         }
-        evaluator
+    }
+
+    fn set_scope(&mut self, scope: Arc<FileScope<'a>>) {
+        self.builder_names = scope.builder_names.clone();
+        if self.builder_names.is_empty() {
+            self.builder_names.insert("a".to_string());
+        }
+        self.scope = scope;
     }
 
     /// A node's kind, from a table built once: `Node::kind` measures and validates the
@@ -344,7 +446,16 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn span(&self, node: Node<'_>) -> Span {
-        Span::new(self.file, node.start_byte(), node.end_byte())
+        Span::new(
+            self.file,
+            self.base + node.start_byte(),
+            self.base + node.end_byte(),
+        )
+    }
+
+    /// A span from `start` (already in the project's offset space) to the end of `node`.
+    fn span_to_end_of(&self, start: usize, node: Node<'_>) -> Span {
+        Span::new(self.file, start, self.base + node.end_byte())
     }
 
     pub fn text(&self, node: Node<'_>) -> &'a str {
@@ -353,19 +464,24 @@ impl<'a> Evaluator<'a> {
 
     /// Whether `name` is a same-file constant.
     pub fn is_constant(&self, name: &str) -> bool {
-        matches!(self.bindings.get(name), Some(Binding::Constant(_)))
+        matches!(self.scope.bindings.get(name), Some(Binding::Constant(_)))
     }
 
-    fn collect_bindings(&mut self, program: Node<'a>) {
+    /// The file's top-level bindings and exports.
+    fn collect_scope(&self, program: Node<'a>) -> FileScope<'a> {
+        let mut scope = FileScope::default();
         let mut cursor = program.walk();
         for statement in program.named_children(&mut cursor) {
             let declaration = match self.kind(statement) {
-                "export_statement" => match statement.child_by_field_id(self.fields.declaration) {
-                    Some(declaration) => declaration,
-                    None => continue,
-                },
+                "export_statement" => {
+                    self.collect_export(statement, &mut scope);
+                    match statement.child_by_field_id(self.fields.declaration) {
+                        Some(declaration) => declaration,
+                        None => continue,
+                    }
+                }
                 "import_statement" => {
-                    self.collect_import(statement);
+                    self.collect_import(statement, &mut scope);
                     continue;
                 }
                 _ => statement,
@@ -376,6 +492,7 @@ impl<'a> Evaluator<'a> {
             ) {
                 continue;
             }
+            let exported = statement.id() != declaration.id();
             let mut declarators = declaration.walk();
             for declarator in declaration.named_children(&mut declarators) {
                 if self.kind(declarator) != "variable_declarator" {
@@ -388,14 +505,18 @@ impl<'a> Evaluator<'a> {
                     continue;
                 };
                 if self.kind(name) == "identifier" {
-                    self.bindings
-                        .insert(self.text(name), Binding::Constant(value));
+                    let name = self.text(name);
+                    scope.bindings.insert(name, Binding::Constant(value));
+                    if exported {
+                        scope.exports.insert(name, Export::Value(value));
+                    }
                 }
             }
         }
+        scope
     }
 
-    fn collect_import(&mut self, statement: Node<'a>) {
+    fn collect_import(&self, statement: Node<'a>, scope: &mut FileScope<'a>) {
         let Some(source) = statement.child_by_field_id(self.fields.source) else {
             return;
         };
@@ -407,21 +528,29 @@ impl<'a> Evaluator<'a> {
                 "import_specifier" => {
                     let imported = node
                         .child_by_field_id(self.fields.name)
-                        .map(|name| self.text(name));
+                        .map(|name| unquote_str(self.text(name)));
                     let local = node
                         .child_by_field_id(self.fields.alias)
                         .map(|alias| self.text(alias));
-                    if let Some(local) = local.or(imported) {
-                        if from_builder_module && imported == Some("a") {
-                            self.builder_names.insert(local.to_string());
+                    if let (Some(local), Some(imported)) = (local.or(imported), imported) {
+                        if from_builder_module && imported == "a" {
+                            scope.builder_names.insert(local.to_string());
                         } else {
-                            self.bindings.insert(local, Binding::Import(source));
+                            let imported = Imported::Named(imported);
+                            scope
+                                .bindings
+                                .insert(local, Binding::Import { source, imported });
                         }
                     }
                 }
                 "identifier" => {
-                    self.bindings
-                        .insert(self.text(node), Binding::Import(source));
+                    let imported = match node.parent().map(|parent| self.kind(parent)) {
+                        Some("namespace_import") => Imported::Namespace,
+                        _ => Imported::Default,
+                    };
+                    scope
+                        .bindings
+                        .insert(self.text(node), Binding::Import { source, imported });
                 }
                 "string" => {}
                 _ => {
@@ -429,6 +558,72 @@ impl<'a> Evaluator<'a> {
                     stack.extend(node.named_children(&mut cursor));
                 }
             }
+        }
+    }
+
+    /// `export default`, `export { a as b }`, `export ... from`, `export * from`.
+    fn collect_export(&self, statement: Node<'a>, scope: &mut FileScope<'a>) {
+        if let Some(value) = statement.child_by_field_id(self.fields.value) {
+            scope.exports.insert("default", Export::Value(value));
+            return;
+        }
+        let source = statement.child_by_field_id(self.fields.source);
+        let mut cursor = statement.walk();
+        let mut clause = None;
+        for child in statement.named_children(&mut cursor) {
+            match self.kind(child) {
+                "export_clause" => clause = Some(child),
+                "namespace_export" => {
+                    let mut names = child.walk();
+                    let name = child.named_children(&mut names).next();
+                    if let (Some(name), Some(source)) = (name, source) {
+                        let imported = Imported::Namespace;
+                        scope.exports.insert(
+                            unquote_str(self.text(name)),
+                            Export::From { source, imported },
+                        );
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+        let Some(clause) = clause else {
+            // `export * from '<source>'`
+            if let Some(source) = source {
+                if statement
+                    .child_by_field_id(self.fields.declaration)
+                    .is_none()
+                {
+                    scope.star_exports.push(source);
+                }
+            }
+            return;
+        };
+        let mut specifiers = clause.walk();
+        for specifier in clause.named_children(&mut specifiers) {
+            if self.kind(specifier) != "export_specifier" {
+                continue;
+            }
+            let Some(name) = specifier.child_by_field_id(self.fields.name) else {
+                continue;
+            };
+            let name = unquote_str(self.text(name));
+            let exported = specifier
+                .child_by_field_id(self.fields.alias)
+                .map_or(name, |alias| unquote_str(self.text(alias)));
+            let export = match source {
+                Some(source) => Export::From {
+                    source,
+                    imported: if name == "default" {
+                        Imported::Default
+                    } else {
+                        Imported::Named(name)
+                    },
+                },
+                None => Export::Local(name),
+            };
+            scope.exports.insert(exported, export);
         }
     }
 
@@ -675,6 +870,12 @@ impl<'a> Evaluator<'a> {
 
     fn eval_identifier(&mut self, node: Node<'a>) -> Value {
         let name = self.text(node);
+        self.eval_name(name, node)
+    }
+
+    /// The value of the top-level name `name`, read at `node` (whose span an unknown or a
+    /// chain root gets).
+    fn eval_name(&mut self, name: &'a str, node: Node<'a>) -> Value {
         let root = || {
             Value::Chain(Chain {
                 root: Spanned::new(name.to_string(), self.span(node)),
@@ -688,7 +889,7 @@ impl<'a> Evaluator<'a> {
         {
             return root();
         }
-        match self.bindings.get(name).copied() {
+        match self.scope.bindings.get(name).copied() {
             Some(Binding::Constant(value)) => {
                 if !self.resolving.insert(name) {
                     return self.unknown(node, Unknown::Cycle);
@@ -697,14 +898,143 @@ impl<'a> Evaluator<'a> {
                 self.resolving.remove(name);
                 result
             }
-            Some(Binding::Import(source)) => self.unknown(
-                node,
-                Unknown::Imported {
-                    module: unquote(self.text(source)),
-                },
-            ),
+            Some(Binding::Import { source, imported }) => self.eval_import(source, imported, node),
             None => root(),
         }
+    }
+
+    /// The value an import names, followed into the project's files; unknown when the
+    /// module is not a project file (a package, a path alias) or the name is not found.
+    fn eval_import(&mut self, source: Node<'a>, imported: Imported<'a>, at: Node<'a>) -> Value {
+        let module = unquote_str(self.text(source));
+        let target = self.module_file(module);
+        let found = match (target, imported) {
+            (Some(target), Imported::Named(name)) => self.eval_export(target, name, at),
+            (Some(target), Imported::Default) => self.eval_export(target, "default", at),
+            (Some(target), Imported::Namespace) => Some(self.eval_namespace(target, at)),
+            (None, _) => None,
+        };
+        found.unwrap_or_else(|| {
+            self.unknown(
+                at,
+                Unknown::Imported {
+                    module: module.to_string(),
+                },
+            )
+        })
+    }
+
+    /// The project file a module specifier of this file names.
+    fn module_file(&self, specifier: &str) -> Option<FileId> {
+        let scopes = self.project?;
+        scopes.project().file(self.file)?.module(specifier)
+    }
+
+    /// An evaluator for another file of the project, continuing this evaluation (its depth
+    /// and the exports being resolved), or `None` past [`MAX_IMPORT_DEPTH`] or in a cycle.
+    fn evaluator_for(&self, file: FileId, name: &'a str) -> Option<Evaluator<'a>> {
+        if self.importing.len() >= MAX_IMPORT_DEPTH || self.importing.contains(&(file, name)) {
+            return None;
+        }
+        let mut other = self.project?.evaluator(file)?;
+        other.importing.clone_from(&self.importing);
+        other.importing.push((file, name));
+        other.depth = self.depth;
+        Some(other)
+    }
+
+    /// The value `file` exports as `name`, or `None` when it exports no such name.
+    fn eval_export(&mut self, file: FileId, name: &'a str, at: Node<'a>) -> Option<Value> {
+        let Some(mut other) = self.evaluator_for(file, name) else {
+            return Some(self.unknown(at, Unknown::Cycle));
+        };
+        let scope = other.scope.clone();
+        let value = match scope.exports.get(name).copied() {
+            Some(Export::Value(node)) => other.eval(node),
+            Some(Export::Local(local)) => {
+                let node = other.binding_node(local)?;
+                other.eval_name(local, node)
+            }
+            Some(Export::From { source, imported }) => other.eval_import(source, imported, at),
+            None => {
+                // `export * from` never re-exports `default`.
+                if name == "default" {
+                    return None;
+                }
+                return scope.star_exports.iter().find_map(|&source| {
+                    let target = other.module_file(unquote_str(other.text(source)))?;
+                    other.eval_export(target, name, at)
+                });
+            }
+        };
+        Some(value)
+    }
+
+    /// A node naming the top-level binding `name` (for spans), when the file binds it.
+    fn binding_node(&self, name: &str) -> Option<Node<'a>> {
+        match self.scope.bindings.get(name)? {
+            Binding::Constant(value) => Some(*value),
+            Binding::Import { source, .. } => Some(*source),
+        }
+    }
+
+    /// `import * as models from './models'` used as a value: an object of every export
+    /// (direct ones first, then those of `export *`, as JavaScript resolves them).
+    fn eval_namespace(&mut self, file: FileId, at: Node<'a>) -> Value {
+        let Some(other) = self.evaluator_for(file, "*") else {
+            return self.unknown(at, Unknown::Cycle);
+        };
+        let scope = other.scope.clone();
+        let mut entries = Vec::new();
+        let mut complete = true;
+        let mut names: Vec<&'a str> = scope
+            .exports
+            .keys()
+            .copied()
+            .filter(|name| *name != "default")
+            .collect();
+        names.sort_unstable();
+        for name in names {
+            match self.eval_export(file, name, at) {
+                Some(value) => entries.push(Entry {
+                    key: name.to_string(),
+                    key_span: self.span(at),
+                    key_kind: KeyKind::Identifier,
+                    span: value.span(),
+                    value,
+                }),
+                None => complete = false,
+            }
+        }
+        // Names only `export *` brings are not listed: the object may have more.
+        complete &= scope.star_exports.is_empty();
+        Value::Object(ObjectValue {
+            entries,
+            complete,
+            span: self.span(at),
+        })
+    }
+
+    /// `models.Post` where `models` is a namespace import: the one export, without
+    /// evaluating the whole module.
+    fn eval_namespace_member(&mut self, object: Node<'a>, property: Node<'a>) -> Option<Value> {
+        if self.kind(object) != "identifier" {
+            return None;
+        }
+        let name = self.text(object);
+        if self.parameters.iter().any(|parameter| parameter == name) {
+            return None;
+        }
+        let Some(Binding::Import {
+            source,
+            imported: Imported::Namespace,
+        }) = self.scope.bindings.get(name).copied()
+        else {
+            return None;
+        };
+        let target = self.module_file(unquote_str(self.text(source)))?;
+        let export = self.text(property);
+        self.eval_export(target, export, property)
     }
 
     fn eval_member(&mut self, node: Node<'a>) -> Value {
@@ -715,14 +1045,28 @@ impl<'a> Evaluator<'a> {
             return self.unknown(node, Unknown::Expression);
         };
         let name = self.text(property);
+        if let Some(value) = self.eval_namespace_member(object, property) {
+            return value;
+        }
         match self.eval(object) {
+            // `otherSchema.models`: the types object of `a.schema({...})`.
+            Value::Chain(chain) if name == "models" && chain.is_builder(&self.builder_names) => {
+                match chain.calls.into_iter().next() {
+                    Some(head) if head.name.value == "schema" => head
+                        .args
+                        .and_then(|args| args.items.into_iter().next())
+                        .filter(|first| matches!(first, Value::Object(_)))
+                        .unwrap_or_else(|| self.unknown(node, Unknown::Expression)),
+                    _ => self.unknown(node, Unknown::Expression),
+                }
+            }
             Value::Chain(mut chain) => {
                 chain.calls.push(Call {
                     name: Spanned::new(name.to_string(), self.span(property)),
                     args: None,
                     index: None,
                     span: self.span(property),
-                    tail_span: Span::new(self.file, object.end_byte(), node.end_byte()),
+                    tail_span: self.span_to_end_of(self.base + object.end_byte(), node),
                 });
                 chain.span = self.span(node);
                 Value::Chain(chain)
@@ -754,8 +1098,8 @@ impl<'a> Evaluator<'a> {
             Value::Chain(mut chain) => match chain.calls.last_mut() {
                 Some(last) if last.args.is_none() && last.index.is_none() => {
                     last.index = Some(Box::new(index_value));
-                    last.span = Span::new(self.file, last.span.start, node.end_byte());
-                    last.tail_span = Span::new(self.file, last.tail_span.start, node.end_byte());
+                    last.span = self.span_to_end_of(last.span.start, node);
+                    last.tail_span = self.span_to_end_of(last.tail_span.start, node);
                     chain.span = self.span(node);
                     Value::Chain(chain)
                 }
@@ -809,8 +1153,8 @@ impl<'a> Evaluator<'a> {
             None if chain.root_args.is_none() => chain.root_args = Some(args),
             Some(last) if last.args.is_none() && last.index.is_none() => {
                 last.args = Some(args);
-                last.span = Span::new(self.file, last.span.start, node.end_byte());
-                last.tail_span = Span::new(self.file, last.tail_span.start, node.end_byte());
+                last.span = self.span_to_end_of(last.span.start, node);
+                last.tail_span = self.span_to_end_of(last.tail_span.start, node);
             }
             _ => return self.unknown(node, Unknown::Expression),
         }
@@ -909,6 +1253,17 @@ fn unknown_reason(value: Value) -> Unknown {
 }
 
 /// The value of a JavaScript string literal: quotes removed, common escapes decoded.
+/// A quoted name without its quotes (export names such as `'my-model'`; no escapes).
+fn unquote_str(text: &str) -> &str {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next_back()) {
+        (Some(open @ ('\'' | '"')), Some(close)) if open == close && text.len() >= 2 => {
+            &text[1..text.len() - 1]
+        }
+        _ => text,
+    }
+}
+
 pub fn unquote(literal: &str) -> String {
     let inner = match literal.chars().next() {
         Some(quote @ ('\'' | '"' | '`')) => {

@@ -243,3 +243,53 @@ pub fn check_fixture(path: &Path) -> String {
     let result = amplint_rules::check(&source, kind, &Settings::default());
     check_annotations(&name, &source, &result.diagnostics)
 }
+
+/// Reads project files from disk (the engine does no I/O itself).
+pub struct DiskLoader;
+
+impl amplint_rules::project::SourceLoader for DiskLoader {
+    fn load(&self, path: &Path) -> Option<String> {
+        std::fs::read_to_string(path).ok()
+    }
+}
+
+/// Checks a project fixture from its entry file: every file the entry reaches is compared
+/// with its own annotations (diagnostics in each file where its expression lives). Files
+/// under `dir` that the project does not reach are reported, so no annotation goes unread.
+pub fn check_project_fixture(dir: &Path, entry: &Path) -> String {
+    use amplint_rules::project::Project;
+    let text = match std::fs::read_to_string(entry) {
+        Ok(text) => text,
+        Err(error) => return format!("{}: cannot read: {error}\n", entry.display()),
+    };
+    let project = Project::load(entry, &text, &DiskLoader);
+    let result = amplint_rules::check_project(&project, &Settings::default());
+    let mut report = String::new();
+    for file in &project.files {
+        let name = file
+            .path
+            .strip_prefix(repo_root())
+            .unwrap_or(&file.path)
+            .display()
+            .to_string();
+        let local: Vec<Diagnostic> = result
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.span.file == file.id)
+            .map(|diagnostic| project.localize(diagnostic))
+            .collect();
+        report.push_str(&check_annotations(&name, project.source(file.id), &local));
+    }
+    for path in fixture_inputs(dir) {
+        let path = amplint_rules::project::normalize(&path);
+        if !project.files.iter().any(|file| file.path == path) {
+            let _ = writeln!(
+                report,
+                "{}: not reached from {}",
+                path.display(),
+                entry.display()
+            );
+        }
+    }
+    report
+}

@@ -10,14 +10,27 @@ use super::{DefineData, FileModel, Schema};
 use crate::span::FileId;
 use crate::split::SplitTrees;
 use crate::syntax::{node_text, Fields};
-use crate::value::{Chain, Entry, Evaluator, ObjectValue, Value};
+use crate::value::{Chain, Entry, Evaluator, ObjectValue, ProjectScopes, Value};
 
 /// Schemas with at least this many entries build their types on all cores.
 const PARALLEL_TYPES: usize = 64;
 
 /// Extracts every `a.schema({...})` and `defineData({...})` of a parsed file.
 pub fn extract(tree: &Tree, source: &str, file: FileId) -> FileModel {
-    let mut evaluator = Evaluator::new(tree, source, file);
+    extract_with(Evaluator::new(tree, source, file), tree, source)
+}
+
+/// Extracts the entry file of a project, following its imports into the other files.
+pub fn extract_project<'a>(scopes: &'a ProjectScopes<'a>) -> FileModel {
+    let project = scopes.project();
+    let entry = project.entry();
+    match scopes.evaluator(entry.id) {
+        Some(evaluator) => extract_with(evaluator, &entry.tree, project.source(entry.id)),
+        None => FileModel::default(),
+    }
+}
+
+fn extract_with<'a>(mut evaluator: Evaluator<'a>, tree: &'a Tree, source: &str) -> FileModel {
     let mut model = FileModel::default();
     for node in outermost_calls(tree, source, &evaluator) {
         match node {
