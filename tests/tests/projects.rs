@@ -14,3 +14,18 @@ fn check(name: &str, entry: &str) {
 fn models_in_separate_files_behind_a_barrel() {
     check("barrel", "amplify/data/resource.ts");
 }
+
+#[test]
+fn combined_schemas_resolve_names_across_each_other() {
+    check("combine", "amplify/data/resource.ts");
+}
+
+#[test]
+fn field_objects_and_models_spread_from_other_files() {
+    check("shared-fields", "amplify/data/resource.ts");
+}
+
+#[test]
+fn a_monorepo_backend_importing_a_shared_package() {
+    check("monorepo", "packages/backend/amplify/data/resource.ts");
+}

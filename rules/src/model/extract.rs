@@ -32,6 +32,7 @@ pub fn extract_project<'a>(scopes: &'a ProjectScopes<'a>) -> FileModel {
 
 fn extract_with<'a>(mut evaluator: Evaluator<'a>, tree: &'a Tree, source: &str) -> FileModel {
     let mut model = FileModel::default();
+    let mut combines = Vec::new();
     for node in outermost_calls(tree, source, &evaluator) {
         match node {
             Found::Schema(top) => {
@@ -46,6 +47,14 @@ fn extract_with<'a>(mut evaluator: Evaluator<'a>, tree: &'a Tree, source: &str) 
                     model.define_data.push(define_data);
                 }
             }
+            Found::Combine(top) => combines.push(top),
+        }
+    }
+    // After every schema of the file was read, so that each combined one is replaced
+    // wherever it is written.
+    for top in combines {
+        if let Value::Chain(chain) = evaluator.eval(top) {
+            combine(chain, &evaluator.builder_names, &mut model.schemas);
         }
     }
     model.builder_names = evaluator.builder_names;
@@ -81,6 +90,55 @@ enum Found<'tree> {
     Schema(Node<'tree>),
     /// A `defineData(...)` call.
     DefineData(Node<'tree>),
+    /// `a.combine([...])`.
+    Combine(Node<'tree>),
+}
+
+/// `a.combine([schemaA, schemaB])`: each schema it names (defined in this file or
+/// imported) becomes one of the file's schemas, told the types of the others. A schema
+/// also found on its own (defined in this file) is replaced by its combined version.
+fn combine(chain: Chain, builder_names: &FxHashSet<String>, schemas: &mut Vec<Schema>) {
+    if !chain.is_builder(builder_names)
+        || chain.head().is_none_or(|head| head.name.value != "combine")
+    {
+        return;
+    }
+    let span = chain.span;
+    let Some((head, _, _)) = split_head(chain) else {
+        return;
+    };
+    let Some(Value::Array(array)) = first_argument(head) else {
+        return;
+    };
+    let mut complete = array.complete;
+    let mut parts: Vec<Schema> = Vec::new();
+    for item in array.items {
+        match item {
+            Value::Chain(chain) => match schema_from_chain(chain, builder_names) {
+                Some(schema) => parts.push(schema),
+                None => complete = false,
+            },
+            _ => complete = false,
+        }
+    }
+    complete &= parts.iter().all(|part| part.complete);
+    let part_spans: Vec<_> = parts.iter().map(|part| part.span).collect();
+    schemas.retain(|schema| !part_spans.contains(&schema.span));
+    for index in 0..parts.len() {
+        let others: Vec<SchemaType> = parts
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| *other != index)
+            .flat_map(|(_, other)| other.types.iter().cloned())
+            .collect();
+        let part = &mut parts[index];
+        part.combined_with = others;
+        part.combine_span = Some(span);
+        part.complete = complete;
+        part.index_types();
+    }
+    schemas.extend(parts);
+    schemas.sort_by_key(|schema| (schema.span.file, schema.span.start));
 }
 
 /// Finds the `a.schema(` and `defineData(` calls. Searching the text for the two names and
@@ -97,6 +155,7 @@ fn outermost_calls<'tree>(
     for (offset, word) in source
         .match_indices("schema")
         .chain(source.match_indices("defineData"))
+        .chain(source.match_indices("combine"))
     {
         let Some(node) = root.descendant_for_byte_range(offset, offset + word.len()) else {
             continue;
@@ -108,7 +167,9 @@ fn outermost_calls<'tree>(
             continue;
         };
         match (node.kind(), word) {
-            ("property_identifier", "schema") if parent.kind() == "member_expression" => {
+            ("property_identifier", "schema" | "combine")
+                if parent.kind() == "member_expression" =>
+            {
                 let Some(call) = parent.parent().filter(|call| {
                     call.kind() == "call_expression"
                         && call.child_by_field_id(fields.function) == Some(parent)
@@ -122,7 +183,15 @@ fn outermost_calls<'tree>(
                         evaluator.builder_names.contains(node_text(object, source))
                     });
                 if is_builder {
-                    found.push((offset, Found::Schema(chain_top(call, fields))));
+                    let top = chain_top(call, fields);
+                    found.push((
+                        offset,
+                        if word == "schema" {
+                            Found::Schema(top)
+                        } else {
+                            Found::Combine(top)
+                        },
+                    ));
                 }
             }
             ("identifier", "defineData")

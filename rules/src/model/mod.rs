@@ -49,7 +49,14 @@ pub struct Schema {
     pub authorization: Option<Authorization>,
     /// Every call chained to `a.schema(...)`, in order.
     pub modifiers: Vec<Call>,
+    /// The types of the schemas this one is combined with by `a.combine([...])`: names
+    /// resolve to them as Amplify resolves references across combined schemas, but the
+    /// rules report only on [`Schema::types`] (each schema reports on its own).
+    pub combined_with: Vec<SchemaType>,
+    /// The `a.combine(...)` call, when the schema is part of one.
+    pub combine_span: Option<Span>,
     by_name: FxHashMap<String, usize>,
+    combined_by_name: FxHashMap<String, usize>,
 }
 
 impl Schema {
@@ -62,7 +69,10 @@ impl Schema {
             complete: false,
             authorization: None,
             modifiers: Vec::new(),
+            combined_with: Vec::new(),
+            combine_span: None,
             by_name: FxHashMap::default(),
+            combined_by_name: FxHashMap::default(),
         }
     }
 
@@ -72,11 +82,24 @@ impl Schema {
             // The last entry wins, as in JavaScript.
             self.by_name.insert(schema_type.name.clone(), index);
         }
+        self.combined_by_name.clear();
+        for (index, schema_type) in self.combined_with.iter().enumerate() {
+            self.combined_by_name
+                .entry(schema_type.name.clone())
+                .or_insert(index);
+        }
     }
 
-    /// The type registered under `name` (the last one when the key repeats).
+    /// The type registered under `name` (the last one when the key repeats), in this
+    /// schema or one combined with it.
     pub fn get(&self, name: &str) -> Option<&SchemaType> {
-        self.by_name.get(name).map(|&index| &self.types[index])
+        match self.by_name.get(name) {
+            Some(&index) => Some(&self.types[index]),
+            None => self
+                .combined_by_name
+                .get(name)
+                .map(|&index| &self.combined_with[index]),
+        }
     }
 
     pub fn model(&self, name: &str) -> Option<&Model> {
@@ -90,10 +113,16 @@ impl Schema {
             .filter_map(|schema_type| schema_type.as_model().map(|model| (schema_type, model)))
     }
 
+    /// This schema's types, then those of the schemas combined with it.
+    pub fn types_in_scope(&self) -> impl Iterator<Item = &SchemaType> {
+        self.types.iter().chain(&self.combined_with)
+    }
+
     /// Type names, for did-you-mean suggestions.
     pub fn type_names(&self) -> impl Iterator<Item = &str> {
         self.types
             .iter()
+            .chain(&self.combined_with)
             .map(|schema_type| schema_type.name.as_str())
     }
 

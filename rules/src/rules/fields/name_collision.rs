@@ -48,6 +48,7 @@ pub(crate) fn check(context: &mut Context) {
     let mut findings = Vec::new();
     for schema in context.schemas() {
         duplicate_keys(schema, &mut findings);
+        combined_duplicates(schema, &mut findings);
         duplicate_fields(schema, &mut findings);
         reserved_names(schema, &mut findings);
         generated_type_names(schema, &mut findings);
@@ -90,6 +91,39 @@ fn duplicate_keys(schema: &Schema, findings: &mut Vec<Diagnostic>) {
             None => {
                 first_seen.insert(&schema_type.name, schema_type);
             }
+        }
+    }
+}
+
+/// A name defined in two schemas joined by `a.combine([...])`, reported on the later one.
+fn combined_duplicates(schema: &Schema, findings: &mut Vec<Diagnostic>) {
+    let Some(combine_span) = schema.combine_span else {
+        return;
+    };
+    let position = |span: Span| (span.file, span.start);
+    for schema_type in &schema.types {
+        let earlier = schema.combined_with.iter().find(|other| {
+            other.name == schema_type.name
+                && position(other.key_span) < position(schema_type.key_span)
+        });
+        if let Some(earlier) = earlier {
+            findings.push(
+                Diagnostic::new(
+                    &NAME_COLLISION,
+                    schema_type.key_span,
+                    format!(
+                        "`{name}` is defined in two of the schemas given to `a.combine`: \
+                         Amplify stops with `The schemas you are attempting to combine have a \
+                         name collision. Please remove or rename {name}.`; rename one of them",
+                        name = schema_type.name
+                    ),
+                )
+                .with_label(
+                    earlier.key_span,
+                    format!("`{}` is also defined here", earlier.name),
+                )
+                .with_label(combine_span, "the schemas are combined here"),
+            );
         }
     }
 }

@@ -121,7 +121,8 @@ pub(crate) fn compatible_kinds(a: RelationKind, b: RelationKind) -> bool {
 impl<'s> Pairing<'s> {
     pub fn new(schema: &'s Schema) -> Pairing<'s> {
         let mut sites = Vec::new();
-        for schema_type in &schema.types {
+        // With the types of combined schemas: a relationship may answer one there.
+        for schema_type in schema.types_in_scope() {
             let Some(model) = schema_type.as_model() else {
                 continue;
             };

@@ -91,8 +91,9 @@ fn check_model_name(context: &mut Context, schema: &Schema, from: &str, target: 
         }
         None if schema.knows_all_types() => {
             let models = schema
-                .models()
-                .map(|(schema_type, _)| schema_type.name.as_str());
+                .types_in_scope()
+                .filter(|schema_type| schema_type.is_model())
+                .map(|schema_type| schema_type.name.as_str());
             report_missing(context, target, models, "model");
         }
         None => {}
@@ -104,8 +105,7 @@ fn check_model_name(context: &mut Context, schema: &Schema, from: &str, target: 
 fn check_ref_name(context: &mut Context, schema: &Schema, target: &Spanned<String>) {
     if schema.get(&target.value).is_none() && schema.knows_all_types() {
         let names = schema
-            .types
-            .iter()
+            .types_in_scope()
             .filter(|schema_type| {
                 matches!(
                     schema_type.kind,
@@ -127,10 +127,17 @@ fn report_missing<'n>(
     let mut message = format!("`{}` is not defined in the schema", target.value);
     match suggestion {
         Some(name) => message.push_str(&format!("; did you mean `{name}`?")),
-        None => message.push_str(&format!(
-            "; add an {what} named `{}` or name an existing one",
-            target.value
-        )),
+        None => {
+            let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            message.push_str(&format!(
+                "; add {article} {what} named `{}` or name an existing one",
+                target.value
+            ))
+        }
     }
     let fix = suggestion.map(|name| {
         let quote = context.text(target.span).chars().next().unwrap_or('\'');
