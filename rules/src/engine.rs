@@ -5,7 +5,7 @@ use tree_sitter::Tree;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{apply_edits, Applicability, Edit};
 use crate::model::{extract, extract_project, extract_split, FileModel};
-use crate::project::Project;
+use crate::project::{Project, SourceLoader};
 use crate::registry::{all_rules, Rule};
 use crate::rules::Context;
 use crate::settings::Settings;
@@ -263,29 +263,8 @@ pub fn fix_all(
         if rounds == MAX_FIX_ROUNDS {
             break false;
         }
-        let mut accepted: Vec<&Edit> = Vec::new();
-        let mut n_fixes = 0;
-        for diagnostic in &result.diagnostics {
-            let Some(fix) = &diagnostic.fix else { continue };
-            if fix.applicability < minimum
-                || fix.applicability == Applicability::DisplayOnly
-                || fix.edits.is_empty()
-            {
-                continue;
-            }
-            if fix.edits.iter().any(|edit| edit.span.file != FileId::MAIN) {
-                continue;
-            }
-            let overlaps = fix
-                .edits
-                .iter()
-                .any(|edit| accepted.iter().any(|taken| overlap(taken.span, edit.span)));
-            if overlaps {
-                continue;
-            }
-            accepted.extend(fix.edits.iter());
-            n_fixes += 1;
-        }
+        let (accepted, n_fixes) =
+            select_fixes(&result.diagnostics, minimum, |file| file == FileId::MAIN);
         if n_fixes == 0 {
             break true;
         }
@@ -312,6 +291,193 @@ pub fn fix_all(
         converged,
         rejected_syntax_error: introduced_syntax_error,
         remaining,
+    }
+}
+
+/// The fixes one round applies: every fix at least as trusted as `minimum` whose edits
+/// are all in files `editable` allows and touch no edit taken before it. Returns the
+/// edits and how many fixes they make.
+fn select_fixes(
+    diagnostics: &[Diagnostic],
+    minimum: Applicability,
+    editable: impl Fn(FileId) -> bool,
+) -> (Vec<&Edit>, usize) {
+    let mut accepted: Vec<&Edit> = Vec::new();
+    let mut n_fixes = 0;
+    for diagnostic in diagnostics {
+        let Some(fix) = &diagnostic.fix else { continue };
+        if fix.applicability < minimum
+            || fix.applicability == Applicability::DisplayOnly
+            || fix.edits.is_empty()
+            || !fix.edits.iter().all(|edit| editable(edit.span.file))
+        {
+            continue;
+        }
+        let overlaps = fix
+            .edits
+            .iter()
+            .any(|edit| accepted.iter().any(|taken| overlap(taken.span, edit.span)));
+        if overlaps {
+            continue;
+        }
+        accepted.extend(fix.edits.iter());
+        n_fixes += 1;
+    }
+    (accepted, n_fixes)
+}
+
+/// The outcome of [`fix_project`].
+pub struct ProjectFixResult {
+    /// The project as fixed (its files hold the fixed texts).
+    pub project: Project,
+    /// The diagnostics of the fixed project.
+    pub remaining: Vec<Diagnostic>,
+    /// The files the fixes changed, with their original texts.
+    pub changed: Vec<(FileId, String)>,
+    pub applied: usize,
+    pub converged: bool,
+    /// True when the fixes would leave a file that parsed unparsable; then nothing is
+    /// applied.
+    pub rejected_syntax_error: bool,
+}
+
+/// Texts being fixed, in front of the loader that supplies the originals.
+struct Overlay<'l> {
+    texts: std::sync::Mutex<rustc_hash::FxHashMap<std::path::PathBuf, String>>,
+    originals: std::sync::Mutex<rustc_hash::FxHashMap<std::path::PathBuf, String>>,
+    inner: &'l dyn SourceLoader,
+}
+
+impl SourceLoader for Overlay<'_> {
+    fn load(&self, path: &std::path::Path) -> Option<String> {
+        let texts = self
+            .texts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(text) = texts.get(path) {
+            return Some(text.clone());
+        }
+        drop(texts);
+        let text = self.inner.load(path)?;
+        self.originals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(path.to_path_buf())
+            .or_insert_with(|| text.clone());
+        Some(text)
+    }
+}
+
+/// [`fix_all`] for a project: fixes in every file of it, applied round by round to a fixed
+/// point, never leaving a file that parsed unparsable.
+pub fn fix_project(
+    entry: &std::path::Path,
+    entry_text: &str,
+    loader: &dyn SourceLoader,
+    settings: &Settings,
+    minimum: Applicability,
+) -> ProjectFixResult {
+    let entry = crate::project::normalize(entry);
+    let overlay = Overlay {
+        texts: Default::default(),
+        originals: Default::default(),
+        inner: loader,
+    };
+    let entry_now = |overlay: &Overlay| {
+        overlay
+            .texts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&entry)
+            .cloned()
+            .unwrap_or_else(|| entry_text.to_string())
+    };
+    let mut applied = 0;
+    let mut rounds = 0;
+    let (project, result, converged) = loop {
+        let project = Project::load(&entry, &entry_now(&overlay), &overlay);
+        let result = check_project(&project, settings);
+        if rounds == MAX_FIX_ROUNDS {
+            break (project, result, false);
+        }
+        let (accepted, n_fixes) = select_fixes(&result.diagnostics, minimum, |file| {
+            project.file(file).is_some()
+        });
+        let mut changed_any = false;
+        for file in &project.files {
+            let edits: Vec<Edit> = accepted
+                .iter()
+                .filter(|edit| edit.span.file == file.id)
+                .map(|edit| {
+                    let range = project.local(edit.span);
+                    Edit::replace(
+                        Span::new(file.id, range.start, range.end),
+                        edit.text.clone(),
+                    )
+                })
+                .collect();
+            if edits.is_empty() {
+                continue;
+            }
+            let text = project.source(file.id);
+            let (next, _) = apply_edits(text, &edits.iter().collect::<Vec<_>>());
+            if next != text {
+                changed_any = true;
+                overlay
+                    .texts
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(file.path.clone(), next);
+            }
+        }
+        if n_fixes == 0 || !changed_any {
+            break (project, result, true);
+        }
+        applied += n_fixes;
+        rounds += 1;
+    };
+    let original = |file: &crate::project::SourceFile| -> String {
+        if file.id == FileId::MAIN {
+            return entry_text.to_string();
+        }
+        overlay
+            .originals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&file.path)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let changed: Vec<(FileId, String)> = project
+        .files
+        .iter()
+        .map(|file| (file.id, original(file)))
+        .filter(|(id, original)| project.source(*id) != original)
+        .collect();
+    let broke_syntax = changed.iter().any(|(id, original)| {
+        let file = &project.files[id.0 as usize];
+        file.tree.root_node().has_error()
+            && !parse(file.kind, original, None).root_node().has_error()
+    });
+    if broke_syntax {
+        let project = Project::load(&entry, entry_text, loader);
+        let remaining = check_project(&project, settings).diagnostics;
+        return ProjectFixResult {
+            project,
+            remaining,
+            changed: Vec::new(),
+            applied: 0,
+            converged,
+            rejected_syntax_error: true,
+        };
+    }
+    ProjectFixResult {
+        project,
+        remaining: result.diagnostics,
+        changed,
+        applied,
+        converged,
+        rejected_syntax_error: false,
     }
 }
 

@@ -29,3 +29,52 @@ fn field_objects_and_models_spread_from_other_files() {
 fn a_monorepo_backend_importing_a_shared_package() {
     check("monorepo", "packages/backend/amplify/data/resource.ts");
 }
+
+/// `fix_project` with unsafe fixes changes exactly the files that have a `.fixed.ts`
+/// beside them, into that text, and nothing else.
+fn check_fixes(name: &str, entry: &str) {
+    use amplint_rules::{fix_project, Applicability, Settings};
+    use amplint_tests::{fixed_path, fixture_inputs, DiskLoader};
+    let dir = repo_root().join("fixtures/projects").join(name);
+    let entry = dir.join(entry);
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let fixed = fix_project(
+        &entry,
+        &text,
+        &DiskLoader,
+        &Settings::default(),
+        Applicability::Unsafe,
+    );
+    assert!(fixed.converged && !fixed.rejected_syntax_error);
+    let mut expected_changes = 0;
+    for input in fixture_inputs(&dir) {
+        let input = amplint_rules::project::normalize(&input);
+        let expected = std::fs::read_to_string(fixed_path(&input)).ok();
+        let file = fixed
+            .project
+            .files
+            .iter()
+            .find(|file| file.path == input)
+            .unwrap_or_else(|| panic!("{} not in the project", input.display()));
+        let changed = fixed.changed.iter().any(|(id, _)| *id == file.id);
+        match expected {
+            Some(expected) => {
+                expected_changes += 1;
+                assert!(changed, "{}: the fixes changed nothing", input.display());
+                assert_eq!(
+                    fixed.project.source(file.id),
+                    expected,
+                    "{}: fixed text differs",
+                    input.display()
+                );
+            }
+            None => assert!(!changed, "{}: changed without a .fixed.ts", input.display()),
+        }
+    }
+    assert!(expected_changes > 0, "{name}: no .fixed.ts expectations");
+}
+
+#[test]
+fn fixes_apply_in_the_file_where_each_problem_lives() {
+    check_fixes("barrel", "amplify/data/resource.ts");
+}
