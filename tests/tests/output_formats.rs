@@ -7,7 +7,7 @@
 
 use amplint::cli::check::{render, Format};
 use amplint::cli::discover::SourcePath;
-use amplint::cli::files::CheckedFile;
+use amplint::cli::files::{CheckedFile, CheckedUnit};
 use amplint::cli::output::Summary;
 use amplint_rules::{Settings, Severity, SourceKind};
 use amplint_tests::repo_root;
@@ -23,14 +23,14 @@ const FIXTURES: &[&str] = &[
 fn checked_files() -> Vec<CheckedFile> {
     FIXTURES
         .iter()
-        .map(|relative| {
+        .flat_map(|relative| {
             let source = SourcePath {
                 path: repo_root().join(relative),
                 display_path: relative.to_string(),
                 explicit: true,
                 kind: SourceKind::from_path(relative).unwrap_or(SourceKind::TypeScript),
             };
-            CheckedFile::check(source, &Settings::default(), None)
+            CheckedUnit::check(source, &Settings::default(), None).files
         })
         .collect()
 }

@@ -8,8 +8,8 @@ use clap::{Args, ValueEnum};
 use miette::{miette, IntoDiagnostic};
 use rayon::prelude::*;
 
-use super::discover::{discover, Discovered};
-use super::files::{write_atomically, CheckedFile};
+use super::discover::{discover, Discovered, SourcePath};
+use super::files::{write_atomically, CheckedFile, CheckedUnit};
 use super::output::{self, Summary};
 use super::Status;
 use crate::config::Config;
@@ -92,16 +92,24 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
         }
         configured.push((file, loaded));
     }
-    let mut checked: Vec<CheckedFile> = configured
+    let check_one = |file: SourcePath| -> miette::Result<CheckedUnit> {
+        let loaded = config.discover_for(&file.path)?;
+        let settings = loaded
+            .as_deref()
+            .map_or(&default_settings, |loaded| loaded.settings_ref());
+        Ok(CheckedUnit::check(file, settings, fix_level))
+    };
+    let mut units: Vec<CheckedUnit> = configured
         .into_par_iter()
         .map(|(file, loaded)| {
             let settings = loaded
                 .as_deref()
                 .map_or(&default_settings, |loaded| loaded.settings_ref());
-            CheckedFile::check(file, settings, fix_level)
+            CheckedUnit::check(file, settings, fix_level)
         })
         .collect();
-    checked.sort_by(|a, b| a.display_path.cmp(&b.display_path));
+    check_explicit_files_through_their_entries(&mut units, &check_one)?;
+    let checked = merge_units(units);
 
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -201,6 +209,143 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
     } else {
         Status::Clean
     })
+}
+
+/// A file named on the command line that is only a part of a project (a model file, a
+/// schema that an entry combines) is checked within the project of its entry: the files
+/// under its package root (the nearest directory with a `package.json` or `.git`) that
+/// pass a schema to `defineData` are tried, and the first whose project includes it gives
+/// the diagnostics of that file. pre-commit passes only the changed files; this keeps
+/// their check the same as the whole project's.
+fn check_explicit_files_through_their_entries(
+    units: &mut [CheckedUnit],
+    check_one: &(dyn Fn(SourcePath) -> miette::Result<CheckedUnit> + Sync),
+) -> miette::Result<()> {
+    let covered: std::collections::HashSet<std::path::PathBuf> = units
+        .iter()
+        .filter(|unit| unit.is_entry)
+        .flat_map(|unit| unit.covers.iter().cloned())
+        .collect();
+    let mut entry_units: std::collections::HashMap<std::path::PathBuf, Vec<CheckedUnit>> =
+        std::collections::HashMap::new();
+    for unit in units.iter_mut() {
+        let Some(root) = unit.covers.first().cloned() else {
+            continue;
+        };
+        let explicit = unit.files.first().is_some_and(|file| file.explicit);
+        if unit.is_entry || !explicit || covered.contains(&root) {
+            continue;
+        }
+        let Some(package) = package_root(&root) else {
+            continue;
+        };
+        if !entry_units.contains_key(&package) {
+            let checked: Vec<CheckedUnit> = entry_candidates(&package)
+                .into_iter()
+                .filter(|entry| super::files::identity(entry) != root)
+                .map(|path| {
+                    let display_path = path.display().to_string();
+                    check_one(SourcePath {
+                        kind: amplint_rules::SourceKind::from_path(&display_path)
+                            .unwrap_or(amplint_rules::SourceKind::TypeScript),
+                        path,
+                        display_path,
+                        explicit: false,
+                    })
+                })
+                .collect::<miette::Result<_>>()?;
+            entry_units.insert(package.clone(), checked);
+        }
+        let found = entry_units[&package].iter().find_map(|entry| {
+            let index = entry.covers.iter().position(|path| *path == root)?;
+            Some(&entry.files[index])
+        });
+        if let Some(file) = found {
+            let own = &mut unit.files[0];
+            own.diagnostics = file.diagnostics.clone();
+            own.text = file.text.clone();
+            own.fixed_text = file.fixed_text.clone();
+            own.original_text = file.original_text.clone();
+            own.line_index = amplint_rules::line_index::LineIndex::new(&own.text);
+            own.skipped = false;
+            unit.files.truncate(1);
+            unit.covers.truncate(1);
+        }
+    }
+    Ok(())
+}
+
+/// The nearest directory above `file` with a `package.json` or `.git`.
+fn package_root(file: &std::path::Path) -> Option<std::path::PathBuf> {
+    let absolute = std::path::absolute(file).ok()?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join("package.json").is_file() || dir.join(".git").exists())
+        .map(std::path::Path::to_path_buf)
+}
+
+/// Files under `root` that look like a data entry (import relatively and call
+/// `defineData`), `.gitignore` respected, `node_modules` skipped.
+fn entry_candidates(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(Discovered { files, .. }) = discover(&[root.to_path_buf()]) else {
+        return Vec::new();
+    };
+    files
+        .into_iter()
+        .filter(|file| {
+            std::fs::read_to_string(&file.path).is_ok_and(|text| {
+                text.contains("defineData(") && super::files::imports_relatively(&text)
+            })
+        })
+        .map(|file| file.path)
+        .collect()
+}
+
+/// One list of checked files from the checked units. A project is checked from its
+/// entry (the file that passes the schema to `defineData`): a schema file that an entry's
+/// project includes is not reported again on its own (alone it would miss the names the
+/// other files define), and a file that several projects include is reported once.
+fn merge_units(units: Vec<CheckedUnit>) -> Vec<CheckedFile> {
+    let covered_by_entries: std::collections::HashSet<std::path::PathBuf> = units
+        .iter()
+        .filter(|unit| unit.is_entry)
+        .flat_map(|unit| unit.covers.iter().cloned())
+        .collect();
+    let mut by_path: std::collections::BTreeMap<std::path::PathBuf, CheckedFile> =
+        std::collections::BTreeMap::new();
+    for unit in units {
+        if !unit.is_entry
+            && unit
+                .covers
+                .first()
+                .is_some_and(|root| covered_by_entries.contains(root))
+        {
+            continue;
+        }
+        for file in unit.files {
+            let key = super::files::identity(&file.path);
+            match by_path.get_mut(&key) {
+                Some(seen) => {
+                    for diagnostic in file.diagnostics {
+                        if !seen.diagnostics.contains(&diagnostic) {
+                            seen.diagnostics.push(diagnostic);
+                        }
+                    }
+                    seen.diagnostics
+                        .sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.span.end));
+                    seen.explicit |= file.explicit;
+                    seen.skipped &= file.skipped;
+                }
+                None => {
+                    by_path.insert(key, file);
+                }
+            }
+        }
+    }
+    let mut checked: Vec<CheckedFile> = by_path.into_values().collect();
+    checked.sort_by(|a, b| a.display_path.cmp(&b.display_path));
+    checked
 }
 
 /// Writes the report in `format`.

@@ -1,10 +1,11 @@
 //! Reading, checking and writing one file.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use amplint_rules::line_index::LineIndex;
-use amplint_rules::{Applicability, Diagnostic, Settings};
+use amplint_rules::project::{normalize, Project, SourceLoader};
+use amplint_rules::{Applicability, Diagnostic, FileId, Settings};
 
 use super::discover::SourcePath;
 
@@ -30,13 +31,172 @@ pub struct CheckedFile {
     pub skipped: bool,
 }
 
-impl CheckedFile {
+/// What checking one file produced: the file itself and, when it imports parts of its
+/// schema from other files, those files (each with the diagnostics that live in it).
+pub struct CheckedUnit {
+    /// The file checked first; then the files its project reached, in load order.
+    pub files: Vec<CheckedFile>,
+    /// Whether the file passes a schema to `defineData` (a project's entry).
+    pub is_entry: bool,
+    /// Every file of its project (normalized paths), the file itself first.
+    pub covers: Vec<PathBuf>,
+}
+
+/// Reads project files from disk for the engine.
+pub struct DiskLoader;
+
+impl SourceLoader for DiskLoader {
+    fn load(&self, path: &Path) -> Option<String> {
+        let bytes = std::fs::read(path).ok()?;
+        String::from_utf8(bytes).ok()
+    }
+}
+
+/// Whether `text` imports from a relative path (a schema may be split across files).
+pub fn imports_relatively(text: &str) -> bool {
+    ["from '.", "from \".", "import '.", "import \"."]
+        .iter()
+        .any(|pattern| text.contains(pattern))
+}
+
+impl CheckedUnit {
+    /// Checks `source` with the files it imports when it imports any; a file that does not
+    /// is checked alone.
     pub fn check(
         source: SourcePath,
         settings: &Settings,
         fix_level: Option<Applicability>,
-    ) -> CheckedFile {
-        let mut checked = CheckedFile {
+    ) -> CheckedUnit {
+        let single = |file: CheckedFile| CheckedUnit {
+            is_entry: file.text.contains("defineData"),
+            covers: vec![identity(&file.path)],
+            files: vec![file],
+        };
+        let text = match read_text(&source.path) {
+            Ok(text) => text,
+            Err(problem) => return single(CheckedFile::failed(&source, problem)),
+        };
+        if !imports_relatively(&text) || (!source.explicit && !mentions_schema(&text)) {
+            return single(CheckedFile::check_text(source, text, settings, fix_level));
+        }
+        let project = Project::load(&source.path, &text, &DiskLoader);
+        if project.is_single_file() {
+            return single(CheckedFile::check_text(source, text, settings, fix_level));
+        }
+        let (project, diagnostics, changed, note) = match fix_level {
+            Some(level) => {
+                let fixed =
+                    amplint_rules::fix_project(&source.path, &text, &DiskLoader, settings, level);
+                let note = fixed.rejected_syntax_error.then(|| {
+                    "fixes were not applied: they would leave a file unparsable".to_string()
+                });
+                (fixed.project, fixed.remaining, fixed.changed, note)
+            }
+            None => {
+                let result = amplint_rules::check_project(&project, settings);
+                std::mem::forget(result.model);
+                (project, result.diagnostics, Vec::new(), None)
+            }
+        };
+        let is_entry = project.source(FileId::MAIN).contains("defineData");
+        let mut files = Vec::with_capacity(project.files.len());
+        for file in &project.files {
+            let own_text = project.source(file.id).to_string();
+            let local: Vec<Diagnostic> = diagnostics
+                .iter()
+                .filter(|diagnostic| diagnostic.span.file == file.id)
+                .map(|diagnostic| within_own_file(project.localize(diagnostic)))
+                .collect();
+            let original = changed
+                .iter()
+                .find(|(id, _)| *id == file.id)
+                .map(|(_, original)| original.clone());
+            let is_root = file.id == FileId::MAIN;
+            files.push(CheckedFile {
+                path: file.path.clone(),
+                display_path: if is_root {
+                    source.display_path.clone()
+                } else {
+                    display(&file.path)
+                },
+                line_index: LineIndex::new(&own_text),
+                fixed_text: original.as_ref().map(|_| own_text.clone()),
+                original_text: original,
+                text: own_text,
+                diagnostics: local,
+                problem: None,
+                note: if is_root { note.clone() } else { None },
+                explicit: is_root && source.explicit,
+                skipped: false,
+            });
+        }
+        CheckedUnit {
+            is_entry,
+            covers: project
+                .files
+                .iter()
+                .map(|file| identity(&file.path))
+                .collect(),
+            files,
+        }
+    }
+}
+
+/// A diagnostic as the per-file outputs show it: labels and fix edits in other files are
+/// left out of what is shown (`--fix` still applies such fixes whole).
+fn within_own_file(mut diagnostic: Diagnostic) -> Diagnostic {
+    let file = diagnostic.span.file;
+    diagnostic.labels.retain(|label| label.span.file == file);
+    if diagnostic
+        .fix
+        .as_ref()
+        .is_some_and(|fix| fix.edits.iter().any(|edit| edit.span.file != file))
+    {
+        diagnostic.fix = None;
+    }
+    // The outputs read offsets in the file's own text, as for a single-file check.
+    diagnostic.span.file = FileId::MAIN;
+    diagnostic
+        .labels
+        .iter_mut()
+        .for_each(|label| label.span.file = FileId::MAIN);
+    if let Some(fix) = &mut diagnostic.fix {
+        fix.edits
+            .iter_mut()
+            .for_each(|edit| edit.span.file = FileId::MAIN);
+    }
+    diagnostic
+}
+
+/// A file's identity across units: its absolute, normalized path.
+pub fn identity(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// A path for messages: relative to the working directory when under it.
+fn display(path: &Path) -> String {
+    let current = std::env::current_dir().ok();
+    current
+        .as_deref()
+        .and_then(|dir| path.strip_prefix(dir).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|error| format!("cannot read: {error}"))?;
+    String::from_utf8(bytes).map_err(|error| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {}); amplint reads UTF-8 files only",
+            error.utf8_error().valid_up_to()
+        )
+    })
+}
+
+impl CheckedFile {
+    fn empty(source: &SourcePath) -> CheckedFile {
+        CheckedFile {
             path: source.path.clone(),
             display_path: source.display_path.clone(),
             text: String::new(),
@@ -48,24 +208,23 @@ impl CheckedFile {
             note: None,
             explicit: source.explicit,
             skipped: false,
-        };
-        let bytes = match std::fs::read(&source.path) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                checked.problem = Some(format!("cannot read: {error}"));
-                return checked;
-            }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => {
-                checked.problem = Some(format!(
-                    "not UTF-8 text (invalid byte at offset {}); amplint reads UTF-8 files only",
-                    error.utf8_error().valid_up_to()
-                ));
-                return checked;
-            }
-        };
+        }
+    }
+
+    fn failed(source: &SourcePath, problem: String) -> CheckedFile {
+        let mut checked = CheckedFile::empty(source);
+        checked.problem = Some(problem);
+        checked
+    }
+
+    /// Checks (and fixes) one file on its own.
+    fn check_text(
+        source: SourcePath,
+        text: String,
+        settings: &Settings,
+        fix_level: Option<Applicability>,
+    ) -> CheckedFile {
+        let mut checked = CheckedFile::empty(&source);
         if !source.explicit && !mentions_schema(&text) {
             checked.skipped = true;
             return checked;
