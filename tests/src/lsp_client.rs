@@ -157,6 +157,15 @@ impl LspClient {
     /// `initialize` offering `encodings` (none: the field is left out) and `initialized`;
     /// returns the server's capabilities and records the negotiated encoding.
     pub async fn initialize(&mut self, encodings: Option<&[ClientEncoding]>) -> Value {
+        self.initialize_in(encodings, None).await
+    }
+
+    /// [`LspClient::initialize`] with a workspace folder (`rootUri`).
+    pub async fn initialize_in(
+        &mut self,
+        encodings: Option<&[ClientEncoding]>,
+        root_uri: Option<&str>,
+    ) -> Value {
         let mut capabilities = json!({
             "textDocument": {
                 "publishDiagnostics": {"relatedInformation": true, "versionSupport": true},
@@ -174,7 +183,7 @@ impl LspClient {
         let result = self
             .request(
                 "initialize",
-                json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+                json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}),
             )
             .await
             .expect("initialize succeeds");

@@ -236,13 +236,13 @@ fn check_explicit_files_through_their_entries(
         if unit.is_entry || !explicit || covered.contains(&root) {
             continue;
         }
-        let Some(package) = package_root(&root) else {
+        let Some(package) = crate::projects::package_root(&root) else {
             continue;
         };
         if !entry_units.contains_key(&package) {
-            let checked: Vec<CheckedUnit> = entry_candidates(&package)
+            let checked: Vec<CheckedUnit> = crate::projects::entry_candidates(&package)
                 .into_iter()
-                .filter(|entry| super::files::identity(entry) != root)
+                .filter(|entry| crate::projects::identity(entry) != root)
                 .map(|path| {
                     let display_path = path.display().to_string();
                     check_one(SourcePath {
@@ -275,33 +275,6 @@ fn check_explicit_files_through_their_entries(
     Ok(())
 }
 
-/// The nearest directory above `file` with a `package.json` or `.git`.
-fn package_root(file: &std::path::Path) -> Option<std::path::PathBuf> {
-    let absolute = std::path::absolute(file).ok()?;
-    absolute
-        .ancestors()
-        .skip(1)
-        .find(|dir| dir.join("package.json").is_file() || dir.join(".git").exists())
-        .map(std::path::Path::to_path_buf)
-}
-
-/// Files under `root` that look like a data entry (import relatively and call
-/// `defineData`), `.gitignore` respected, `node_modules` skipped.
-fn entry_candidates(root: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let Ok(Discovered { files, .. }) = discover(&[root.to_path_buf()]) else {
-        return Vec::new();
-    };
-    files
-        .into_iter()
-        .filter(|file| {
-            std::fs::read_to_string(&file.path).is_ok_and(|text| {
-                text.contains("defineData(") && super::files::imports_relatively(&text)
-            })
-        })
-        .map(|file| file.path)
-        .collect()
-}
-
 /// One list of checked files from the checked units. A project is checked from its
 /// entry (the file that passes the schema to `defineData`): a schema file that an entry's
 /// project includes is not reported again on its own (alone it would miss the names the
@@ -324,7 +297,7 @@ fn merge_units(units: Vec<CheckedUnit>) -> Vec<CheckedFile> {
             continue;
         }
         for file in unit.files {
-            let key = super::files::identity(&file.path);
+            let key = crate::projects::identity(&file.path);
             match by_path.get_mut(&key) {
                 Some(seen) => {
                     for diagnostic in file.diagnostics {

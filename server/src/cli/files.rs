@@ -4,7 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use amplint_rules::line_index::LineIndex;
-use amplint_rules::project::{normalize, Project, SourceLoader};
+use amplint_rules::project::Project;
+
+use crate::projects::{identity, imports_relatively, DiskLoader};
 use amplint_rules::{Applicability, Diagnostic, FileId, Settings};
 
 use super::discover::SourcePath;
@@ -40,23 +42,6 @@ pub struct CheckedUnit {
     pub is_entry: bool,
     /// Every file of its project (normalized paths), the file itself first.
     pub covers: Vec<PathBuf>,
-}
-
-/// Reads project files from disk for the engine.
-pub struct DiskLoader;
-
-impl SourceLoader for DiskLoader {
-    fn load(&self, path: &Path) -> Option<String> {
-        let bytes = std::fs::read(path).ok()?;
-        String::from_utf8(bytes).ok()
-    }
-}
-
-/// Whether `text` imports from a relative path (a schema may be split across files).
-pub fn imports_relatively(text: &str) -> bool {
-    ["from '.", "from \".", "import '.", "import \"."]
-        .iter()
-        .any(|pattern| text.contains(pattern))
 }
 
 impl CheckedUnit {
@@ -166,11 +151,6 @@ fn within_own_file(mut diagnostic: Diagnostic) -> Diagnostic {
             .for_each(|edit| edit.span.file = FileId::MAIN);
     }
     diagnostic
-}
-
-/// A file's identity across units: its absolute, normalized path.
-pub fn identity(path: &Path) -> PathBuf {
-    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// A path for messages: relative to the working directory when under it.

@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use amplint_rules::line_index::Encoding;
-use amplint_rules::{Settings, SourceKind, Span};
+use amplint_rules::{FileId, Settings, SourceKind, Span};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tower_lsp::jsonrpc::{Error, ErrorCode, Result};
@@ -19,9 +19,13 @@ use super::completion::{self, CandidateKind};
 use super::diagnostics;
 use super::document::{Document, Snapshot};
 use super::encoding::{encoding_kind, negotiate, PositionMapper};
+use super::workspace::{self, BufferLoader, WorkspaceIndex};
 use super::{hover, navigation, suppressions, symbols};
 use crate::config::Config;
 use crate::memory;
+use crate::projects::{identity, imports_relatively};
+use amplint_rules::model::FileModel;
+use amplint_rules::project::Project;
 
 /// State shared by every handler and the diagnostics tasks.
 pub(crate) struct Shared {
@@ -40,6 +44,10 @@ pub(crate) struct Shared {
     publish_gate: tokio::sync::Mutex<()>,
     /// Whether the debugging requests that can make a handler fail on purpose answer.
     debug_requests: bool,
+    /// The workspace folders, scanned for project entries at start.
+    roots: Mutex<Vec<std::path::PathBuf>>,
+    /// Which project entries include which files.
+    index: Mutex<WorkspaceIndex>,
 }
 
 impl Shared {
@@ -71,6 +79,56 @@ impl Shared {
                 Some(format!("{:?}", miette::Report::new(error))),
             ),
         }
+    }
+
+    fn index(&self) -> MutexGuard<'_, WorkspaceIndex> {
+        self.index.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The open documents' texts by path, in front of the disk for project checks.
+    fn buffers(&self) -> BufferLoader {
+        let buffers = self
+            .documents()
+            .iter()
+            .filter_map(|(uri, document)| {
+                let path = uri.to_file_path().ok()?;
+                Some((identity(&path), document.snapshot().text.to_string()))
+            })
+            .collect();
+        BufferLoader { buffers }
+    }
+
+    /// The entries of the projects `uri` belongs to: those the index knows include it,
+    /// else the document itself when it imports from other files. Empty for a document
+    /// checked on its own.
+    fn project_entries(&self, uri: &Url, text: &str) -> Vec<std::path::PathBuf> {
+        let Ok(path) = uri.to_file_path() else {
+            return Vec::new();
+        };
+        let path = identity(&path);
+        let entries = self.index().entries_for(&path);
+        if !entries.is_empty() {
+            return entries;
+        }
+        if imports_relatively(text) {
+            return vec![path];
+        }
+        Vec::new()
+    }
+
+    /// The project `uri` is part of, read with the open buffers, with its model; `None`
+    /// for a document checked on its own.
+    fn project_view(&self, uri: &Url, text: &str) -> Option<(Project, FileModel)> {
+        let entry = self.project_entries(uri, text).into_iter().next()?;
+        let project = workspace::load(&entry, &self.buffers())?;
+        if project.is_single_file() {
+            return None;
+        }
+        let model = {
+            let scopes = amplint_rules::value::ProjectScopes::new(&project);
+            amplint_rules::model::extract_project(&scopes)
+        };
+        Some((project, model))
     }
 
     fn is_current(&self, uri: &Url, version: i32) -> bool {
@@ -116,6 +174,132 @@ fn source_kind(uri: &Url, language_id: &str) -> SourceKind {
     }
 }
 
+/// What a check publishes: one document's diagnostics, or those of every file of the
+/// document's projects.
+enum Published {
+    Document(Vec<tower_lsp::lsp_types::Diagnostic>),
+    Files(Vec<(Url, Vec<tower_lsp::lsp_types::Diagnostic>)>),
+}
+
+/// Diagnostics by file for the projects of `entries`; records each project's files in the
+/// workspace index. Also the first configuration error met.
+#[allow(clippy::type_complexity)]
+fn check_projects(
+    shared: &Shared,
+    entries: &[std::path::PathBuf],
+    loader: &BufferLoader,
+    encoding: amplint_rules::line_index::Encoding,
+) -> (
+    Vec<(Url, Vec<tower_lsp::lsp_types::Diagnostic>)>,
+    Option<String>,
+) {
+    let mut per_file: Vec<(Url, Vec<tower_lsp::lsp_types::Diagnostic>)> = Vec::new();
+    let mut config_error = None;
+    for entry in entries {
+        let Some(project) = workspace::load(entry, loader) else {
+            continue;
+        };
+        let (settings, error) = Url::from_file_path(entry)
+            .map(|entry_uri| shared.settings_for(&entry_uri))
+            .unwrap_or_default();
+        config_error = config_error.or(error);
+        let result = amplint_rules::check_project(&project, &settings);
+        shared.index().record(
+            entry,
+            project
+                .files
+                .iter()
+                .map(|file| identity(&file.path))
+                .collect(),
+        );
+        for file in &project.files {
+            let Ok(file_uri) = Url::from_file_path(identity(&file.path)) else {
+                continue;
+            };
+            let mapper = PositionMapper::new(project.source(file.id), encoding);
+            let version = shared.snapshot(&file_uri).map(|open| open.version);
+            let converted = result
+                .diagnostics
+                .iter()
+                .filter(|diagnostic| diagnostic.span.file == file.id)
+                .map(|diagnostic| {
+                    diagnostics::project_to_lsp(&project, diagnostic, encoding, &mapper, version)
+                });
+            match per_file.iter_mut().find(|(uri, _)| *uri == file_uri) {
+                Some((_, list)) => {
+                    for diagnostic in converted {
+                        if !list.contains(&diagnostic) {
+                            list.push(diagnostic);
+                        }
+                    }
+                }
+                None => per_file.push((file_uri, converted.collect())),
+            }
+        }
+        std::mem::drop(result);
+    }
+    (per_file, config_error)
+}
+
+/// What navigation reads for a document: its project (all files in one offset space) when
+/// it has one, else the document alone.
+struct NavigationView {
+    model: FileModel,
+    project: Option<(Project, FileId)>,
+    text: Arc<str>,
+}
+
+impl NavigationView {
+    fn of(shared: &Shared, uri: &Url, snapshot: &Snapshot) -> NavigationView {
+        if let Some((project, model)) = shared.project_view(uri, &snapshot.text) {
+            let file = uri
+                .to_file_path()
+                .ok()
+                .and_then(|path| workspace::file_id(&project, &identity(&path)));
+            if let Some(file) = file {
+                return NavigationView {
+                    model,
+                    project: Some((project, file)),
+                    text: Arc::from(""),
+                };
+            }
+        }
+        NavigationView {
+            model: amplint_rules::model::extract(&snapshot.tree, &snapshot.text, FileId::MAIN),
+            project: None,
+            text: snapshot.text.clone(),
+        }
+    }
+
+    fn text(&self) -> &str {
+        match &self.project {
+            Some((project, _)) => &project.text,
+            None => &self.text,
+        }
+    }
+
+    /// A document offset in the view's offset space.
+    fn offset(&self, local: usize) -> usize {
+        match &self.project {
+            Some((project, file)) => project.file(*file).map_or(local, |file| file.base + local),
+            None => local,
+        }
+    }
+
+    fn location(
+        &self,
+        span: Span,
+        uri: &Url,
+        mapper: &PositionMapper<'_>,
+        encoding: amplint_rules::line_index::Encoding,
+    ) -> Option<Location> {
+        match &self.project {
+            Some((project, _)) => workspace::location(project, span, encoding),
+            None => Some(Location::new(uri.clone(), mapper.range(span))),
+        }
+    }
+}
+
 impl Backend {
     pub(crate) fn new(
         client: Client,
@@ -134,6 +318,8 @@ impl Backend {
                 can_watch_files: std::sync::atomic::AtomicBool::new(false),
                 publish_gate: tokio::sync::Mutex::new(()),
                 debug_requests,
+                roots: Mutex::new(Vec::new()),
+                index: Mutex::new(WorkspaceIndex::default()),
             }),
         }
     }
@@ -155,6 +341,46 @@ impl Backend {
                 format!("amplint: the configuration cannot be used (defaults apply):\n{error}");
             self.client.log_message(MessageType::ERROR, &message).await;
             self.client.show_message(MessageType::ERROR, message).await;
+        }
+    }
+
+    /// Finds the project entries under the workspace folders and records which files each
+    /// includes, so a change to a model file re-checks the schema that uses it. Runs on the
+    /// checker thread, before any document's check.
+    async fn index_workspace(&self) {
+        let shared = self.shared.clone();
+        let indexed = self
+            .checker
+            .run(move |answer| {
+                let roots = shared
+                    .roots
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone();
+                let loader = shared.buffers();
+                let outcome = guarded(|| {
+                    let mut entries = 0;
+                    for root in &roots {
+                        for entry in crate::projects::entry_candidates(root) {
+                            let entry = identity(&entry);
+                            if let Some(project) = workspace::load(&entry, &loader) {
+                                let files = project
+                                    .files
+                                    .iter()
+                                    .map(|file| identity(&file.path))
+                                    .collect();
+                                shared.index().record(&entry, files);
+                                entries += 1;
+                            }
+                        }
+                    }
+                    entries
+                });
+                answer.send(outcome);
+            })
+            .await;
+        if let Some(Err(message)) = indexed {
+            self.log_failure("indexing the workspace", &message).await;
         }
     }
 
@@ -206,8 +432,10 @@ impl Backend {
         }
     }
 
-    /// Checks `snapshot` off the async threads and publishes its diagnostics, unless a
-    /// newer version arrived meanwhile.
+    /// Checks `snapshot` on the checker thread and publishes its diagnostics, unless a
+    /// newer version arrived meanwhile. A document that belongs to a project (split across
+    /// files) is checked through its entry, and every file of the project gets its
+    /// diagnostics; the workspace index is read on the checker thread, after the scan.
     async fn publish_diagnostics(&self, uri: Url, snapshot: Snapshot) {
         let shared = self.shared.clone();
         let version = snapshot.version;
@@ -219,10 +447,18 @@ impl Backend {
                 if !shared.is_current(&task_uri, version) {
                     return answer.send(None);
                 }
+                let entries = shared.project_entries(&task_uri, &snapshot.text);
+                if !entries.is_empty() {
+                    let loader = shared.buffers();
+                    let outcome = guarded(|| check_projects(&shared, &entries, &loader, encoding));
+                    return answer.send(Some(outcome.map(|(per_file, config_error)| {
+                        (Published::Files(per_file), config_error)
+                    })));
+                }
                 let (settings, config_error) = shared.settings_for(&task_uri);
                 match guarded(|| diagnostics::compute(&task_uri, &snapshot, &settings, encoding)) {
                     Ok((diagnostics, checked)) => {
-                        answer.send(Some(Ok((diagnostics, config_error))));
+                        answer.send(Some(Ok((Published::Document(diagnostics), config_error))));
                         // Freeing a large model is slow: after answering.
                         drop(checked);
                     }
@@ -231,13 +467,30 @@ impl Backend {
             })
             .await;
         match computed {
-            Some(Some(Ok((diagnostics, config_error)))) => {
+            Some(Some(Ok((published, config_error)))) => {
                 self.report_config_error(config_error).await;
                 let _gate = self.shared.publish_gate.lock().await;
-                if self.shared.is_current(&uri, version) {
-                    self.client
-                        .publish_diagnostics(uri, diagnostics, Some(version))
-                        .await;
+                if !self.shared.is_current(&uri, version) {
+                    return;
+                }
+                match published {
+                    Published::Document(diagnostics) => {
+                        self.client
+                            .publish_diagnostics(uri, diagnostics, Some(version))
+                            .await;
+                    }
+                    Published::Files(per_file) => {
+                        for (file_uri, diagnostics) in per_file {
+                            let open_version = if file_uri == uri {
+                                Some(version)
+                            } else {
+                                self.shared.snapshot(&file_uri).map(|open| open.version)
+                            };
+                            self.client
+                                .publish_diagnostics(file_uri, diagnostics, open_version)
+                                .await;
+                        }
+                    }
                 }
             }
             Some(Some(Err(message))) => self.log_failure("checking the document", &message).await,
@@ -303,6 +556,26 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|general| general.position_encodings.as_deref());
         let encoding = negotiate(offered);
+        let mut roots: Vec<std::path::PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|folder| folder.uri.to_file_path().ok())
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            roots.extend(
+                params
+                    .root_uri
+                    .as_ref()
+                    .and_then(|uri| uri.to_file_path().ok()),
+            );
+        }
+        *self
+            .shared
+            .roots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = roots;
         let can_watch_files = params
             .capabilities
             .workspace
@@ -361,6 +634,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        self.index_workspace().await;
         if !self
             .shared
             .can_watch_files
@@ -497,12 +771,13 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let position = params.text_document_position_params;
         let uri = position.text_document.uri.clone();
+        let shared = self.shared.clone();
         self.on_document("go to definition", &uri, |snapshot, mapper| {
-            let span = navigation::definition(snapshot, mapper.offset(position.position))?;
-            Some(GotoDefinitionResponse::Scalar(Location::new(
-                uri.clone(),
-                mapper.range(span),
-            )))
+            let view = NavigationView::of(&shared, &uri, snapshot);
+            let offset = view.offset(mapper.offset(position.position));
+            let span = navigation::definition(&view.model, view.text(), offset)?;
+            view.location(span, &uri, mapper, shared.encoding())
+                .map(GotoDefinitionResponse::Scalar)
         })
         .await
     }
@@ -510,16 +785,19 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let position = params.text_document_position;
         let uri = position.text_document.uri.clone();
+        let shared = self.shared.clone();
         self.on_document("find references", &uri, |snapshot, mapper| {
+            let view = NavigationView::of(&shared, &uri, snapshot);
             let spans = navigation::references(
-                snapshot,
-                mapper.offset(position.position),
+                &view.model,
+                view.text(),
+                view.offset(mapper.offset(position.position)),
                 params.context.include_declaration,
             );
             Some(
                 spans
                     .into_iter()
-                    .map(|span| Location::new(uri.clone(), mapper.range(span)))
+                    .filter_map(|span| view.location(span, &uri, mapper, shared.encoding()))
                     .collect(),
             )
         })
@@ -530,16 +808,25 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
+        let uri = params.text_document.uri.clone();
+        let shared = self.shared.clone();
         let outcome = self
             .on_document(
                 "prepare rename",
                 &params.text_document.uri,
                 |snapshot, mapper| {
+                    let view = NavigationView::of(&shared, &uri, snapshot);
+                    let offset = view.offset(mapper.offset(params.position));
                     Some(
-                        navigation::prepare_rename(snapshot, mapper.offset(params.position)).map(
-                            |(span, placeholder)| PrepareRenameResponse::RangeWithPlaceholder {
-                                range: mapper.range(span),
-                                placeholder,
+                        navigation::prepare_rename(&view.model, view.text(), offset).and_then(
+                            |(span, placeholder)| {
+                                let location = view
+                                    .location(span, &uri, mapper, shared.encoding())
+                                    .ok_or("the name is not in an open file")?;
+                                Ok(PrepareRenameResponse::RangeWithPlaceholder {
+                                    range: location.range,
+                                    placeholder,
+                                })
                             },
                         ),
                     )
@@ -556,26 +843,47 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let position = params.text_document_position;
         let uri = position.text_document.uri.clone();
+        let shared = self.shared.clone();
         let outcome = self
             .on_document("rename", &uri, |snapshot, mapper| {
+                let view = NavigationView::of(&shared, &uri, snapshot);
                 let edits = navigation::rename(
-                    snapshot,
-                    mapper.offset(position.position),
+                    &view.model,
+                    view.text(),
+                    view.offset(mapper.offset(position.position)),
                     &params.new_name,
                 );
                 Some(edits.map(|edits| {
-                    let edits = edits
+                    // One edit list per file, each with the version of its open document.
+                    let mut by_uri: Vec<(Url, Vec<OneOf<TextEdit, AnnotatedTextEdit>>)> =
+                        Vec::new();
+                    for (span, text) in edits {
+                        let Some(location) = view.location(span, &uri, mapper, shared.encoding())
+                        else {
+                            continue;
+                        };
+                        let edit = OneOf::Left(TextEdit::new(location.range, text));
+                        match by_uri.iter_mut().find(|(uri, _)| *uri == location.uri) {
+                            Some((_, list)) => list.push(edit),
+                            None => by_uri.push((location.uri, vec![edit])),
+                        }
+                    }
+                    let document_changes = by_uri
                         .into_iter()
-                        .map(|(span, text)| OneOf::Left(TextEdit::new(mapper.range(span), text)))
-                        .collect();
-                    WorkspaceEdit {
-                        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                        .map(|(file_uri, edits)| TextDocumentEdit {
                             text_document: OptionalVersionedTextDocumentIdentifier {
-                                uri: uri.clone(),
-                                version: Some(snapshot.version),
+                                version: if file_uri == uri {
+                                    Some(snapshot.version)
+                                } else {
+                                    shared.snapshot(&file_uri).map(|open| open.version)
+                                },
+                                uri: file_uri,
                             },
                             edits,
-                        }])),
+                        })
+                        .collect();
+                    WorkspaceEdit {
+                        document_changes: Some(DocumentChanges::Edits(document_changes)),
                         ..WorkspaceEdit::default()
                     }
                 }))

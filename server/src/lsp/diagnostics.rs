@@ -1,8 +1,9 @@
 //! Engine diagnostics as LSP diagnostics, each carrying its fix in `data`.
 
 use amplint_rules::line_index::Encoding;
+use amplint_rules::project::Project;
 use amplint_rules::{
-    check_tree, Applicability, CheckResult, Diagnostic, FileId, Settings, Severity,
+    check_tree, Applicability, CheckResult, Diagnostic, FileId, Settings, Severity, Span,
 };
 use serde::{Deserialize, Serialize};
 use tower_lsp::lsp_types::{
@@ -59,32 +60,82 @@ fn to_lsp(
     version: i32,
     mapper: &PositionMapper<'_>,
 ) -> lsp_types::Diagnostic {
+    convert(
+        diagnostic,
+        |span| mapper.range(span),
+        |span| (span.file == FileId::MAIN).then(|| Location::new(uri.clone(), mapper.range(span))),
+        Some(version),
+    )
+}
+
+/// A project diagnostic for the file it lives in: ranges in that file's text, related
+/// information in whichever file each label is, the fix only when all its edits are in
+/// that file and the file is open (`version`).
+pub fn project_to_lsp(
+    project: &Project,
+    diagnostic: &Diagnostic,
+    encoding: Encoding,
+    mapper: &PositionMapper<'_>,
+    version: Option<i32>,
+) -> lsp_types::Diagnostic {
+    let local = |span: Span| {
+        let range = project.local(span);
+        mapper.range(Span::new(FileId::MAIN, range.start, range.end))
+    };
+    let own_file = diagnostic.span.file;
+    let mut converted = convert(
+        diagnostic,
+        local,
+        |span| super::workspace::location(project, span, encoding),
+        version,
+    );
+    let fix_elsewhere = diagnostic
+        .fix
+        .as_ref()
+        .is_some_and(|fix| fix.edits.iter().any(|edit| edit.span.file != own_file));
+    if fix_elsewhere {
+        converted.data = None;
+    }
+    converted
+}
+
+fn convert(
+    diagnostic: &Diagnostic,
+    range: impl Fn(Span) -> lsp_types::Range,
+    location: impl Fn(Span) -> Option<Location>,
+    version: Option<i32>,
+) -> lsp_types::Diagnostic {
     let related_information: Vec<DiagnosticRelatedInformation> = diagnostic
         .labels
         .iter()
-        .filter(|label| label.span.file == FileId::MAIN)
-        .map(|label| DiagnosticRelatedInformation {
-            location: Location::new(uri.clone(), mapper.range(label.span)),
-            message: label.message.clone(),
+        .filter_map(|label| {
+            Some(DiagnosticRelatedInformation {
+                location: location(label.span)?,
+                message: label.message.clone(),
+            })
         })
         .collect();
-    let data = diagnostic
-        .fix
-        .as_ref()
-        .filter(|fix| fix.edits.iter().all(|edit| edit.span.file == FileId::MAIN))
-        .map(|fix| FixData {
-            title: fix.title.clone(),
-            applicability: fix.applicability.as_str().to_string(),
-            version,
-            edits: fix
-                .edits
+    let own_file = diagnostic.span.file;
+    let data = version
+        .and_then(|version| {
+            let fix = diagnostic.fix.as_ref()?;
+            fix.edits
                 .iter()
-                .map(|edit| TextEdit::new(mapper.range(edit.span), edit.text.clone()))
-                .collect(),
+                .all(|edit| edit.span.file == own_file)
+                .then(|| FixData {
+                    title: fix.title.clone(),
+                    applicability: fix.applicability.as_str().to_string(),
+                    version,
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|edit| TextEdit::new(range(edit.span), edit.text.clone()))
+                        .collect(),
+                })
         })
         .and_then(|fix| serde_json::to_value(fix).ok());
     lsp_types::Diagnostic {
-        range: mapper.range(diagnostic.span),
+        range: range(diagnostic.span),
         severity: Some(severity(diagnostic.severity)),
         code: Some(NumberOrString::String(diagnostic.rule.to_string())),
         code_description: None,

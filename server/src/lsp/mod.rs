@@ -15,6 +15,7 @@ mod names;
 mod navigation;
 mod suppressions;
 mod symbols;
+mod workspace;
 
 pub use backend::{Backend, DebugText};
 pub use diagnostics::FixData;

@@ -1,30 +1,37 @@
 //! Go to definition, find references and rename, for type names and field names.
 
-use amplint_rules::model::{extract, FieldKind, References, Schema, TypeKind};
-use amplint_rules::{FileId, Span};
+//!
+//! Each function reads a model and the text its spans point into: one document's, or a
+//! project's (several files in one offset space), so the same code navigates across files.
 
-use super::document::Snapshot;
+use amplint_rules::model::{FieldKind, FileModel, References, Schema, TypeKind};
+use amplint_rules::Span;
+
 use super::names::{occurrence_at, occurrences_of, schema_at, Occurrence, Role, Symbol, Writing};
 
 /// Every occurrence of the symbol at `offset`, definitions first.
-fn find(snapshot: &Snapshot, offset: usize) -> Option<Vec<Occurrence>> {
-    let model = extract(&snapshot.tree, &snapshot.text, FileId::MAIN);
-    let schema = schema_at(&model, offset)?;
-    let occurrence = occurrence_at(schema, &snapshot.text, offset)?;
-    Some(occurrences_of(schema, &snapshot.text, &occurrence.symbol))
+fn find(model: &FileModel, text: &str, offset: usize) -> Option<Vec<Occurrence>> {
+    let schema = schema_at(model, offset)?;
+    let occurrence = occurrence_at(schema, text, offset)?;
+    Some(occurrences_of(schema, text, &occurrence.symbol))
 }
 
 /// Where the symbol at `offset` is declared.
-pub fn definition(snapshot: &Snapshot, offset: usize) -> Option<Span> {
-    find(snapshot, offset)?
+pub fn definition(model: &FileModel, text: &str, offset: usize) -> Option<Span> {
+    find(model, text, offset)?
         .iter()
         .find(|occurrence| occurrence.role == Role::Definition)
         .map(|occurrence| occurrence.name_span)
 }
 
 /// Every place naming the symbol at `offset`.
-pub fn references(snapshot: &Snapshot, offset: usize, include_declaration: bool) -> Vec<Span> {
-    let Some(found) = find(snapshot, offset) else {
+pub fn references(
+    model: &FileModel,
+    text: &str,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<Span> {
+    let Some(found) = find(model, text, offset) else {
         return Vec::new();
     };
     found
@@ -39,12 +46,15 @@ pub type Refusal = String;
 
 /// The name to rename at `offset`, or why it cannot be renamed safely (every use must be
 /// updated, so anything amplint cannot see refuses).
-pub fn prepare_rename(snapshot: &Snapshot, offset: usize) -> Result<(Span, String), Refusal> {
-    let model = extract(&snapshot.tree, &snapshot.text, FileId::MAIN);
-    let schema = schema_at(&model, offset).ok_or("no schema here")?;
+pub fn prepare_rename(
+    model: &FileModel,
+    text: &str,
+    offset: usize,
+) -> Result<(Span, String), Refusal> {
+    let schema = schema_at(model, offset).ok_or("no schema here")?;
     let occurrence =
-        occurrence_at(schema, &snapshot.text, offset).ok_or("no model, type or field name here")?;
-    let all = occurrences_of(schema, &snapshot.text, &occurrence.symbol);
+        occurrence_at(schema, text, offset).ok_or("no model, type or field name here")?;
+    let all = occurrences_of(schema, text, &occurrence.symbol);
     check_renamable(schema, &occurrence.symbol, &all)?;
     let name = match &occurrence.symbol {
         Symbol::Type { name } => name.clone(),
@@ -55,15 +65,15 @@ pub fn prepare_rename(snapshot: &Snapshot, offset: usize) -> Result<(Span, Strin
 
 /// The edits renaming the symbol at `offset` to `new_name`.
 pub fn rename(
-    snapshot: &Snapshot,
+    model: &FileModel,
+    text: &str,
     offset: usize,
     new_name: &str,
 ) -> Result<Vec<(Span, String)>, Refusal> {
-    let model = extract(&snapshot.tree, &snapshot.text, FileId::MAIN);
-    let schema = schema_at(&model, offset).ok_or("no schema here")?;
+    let schema = schema_at(model, offset).ok_or("no schema here")?;
     let occurrence =
-        occurrence_at(schema, &snapshot.text, offset).ok_or("no model, type or field name here")?;
-    let all = occurrences_of(schema, &snapshot.text, &occurrence.symbol);
+        occurrence_at(schema, text, offset).ok_or("no model, type or field name here")?;
+    let all = occurrences_of(schema, text, &occurrence.symbol);
     check_renamable(schema, &occurrence.symbol, &all)?;
     if !is_identifier(new_name) {
         return Err(format!(
@@ -123,7 +133,11 @@ fn check_renamable(schema: &Schema, symbol: &Symbol, all: &[Occurrence]) -> Resu
             }
             Writing::Identifier | Writing::Quoted => {}
         }
-        if occurrence.span.start < schema.span.start || occurrence.span.end > schema.span.end {
+        // A model, enum or field object defined in another file of the project is renamed
+        // there; a constant of this file outside the schema may be used elsewhere too.
+        let outside =
+            occurrence.span.start < schema.span.start || occurrence.span.end > schema.span.end;
+        if outside && occurrence.span.file == schema.span.file {
             return Err(
                 "a use of this name comes from a constant declared outside the schema; \
                         rename the constant instead"

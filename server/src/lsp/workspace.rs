@@ -1,0 +1,94 @@
+//! Schemas split across files, in the editor: which entries include which files (the
+//! workspace index), loading a project with open buffers in front of the disk, and turning
+//! project spans into locations in each file.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use amplint_rules::line_index::Encoding;
+use amplint_rules::project::{Project, SourceLoader};
+use amplint_rules::{FileId, Span};
+use tower_lsp::lsp_types::{Location, Range, Url};
+
+use super::encoding::PositionMapper;
+use crate::projects::{identity, DiskLoader};
+
+/// Open documents' texts in front of the disk: what the user sees wins.
+pub struct BufferLoader {
+    pub buffers: HashMap<PathBuf, String>,
+}
+
+impl SourceLoader for BufferLoader {
+    fn load(&self, path: &Path) -> Option<String> {
+        match self.buffers.get(&identity(path)) {
+            Some(text) => Some(text.clone()),
+            None => DiskLoader.load(path),
+        }
+    }
+}
+
+/// Which project entries (files passing a schema to `defineData` and importing others)
+/// include which files. Filled by scanning the workspace at start and updated by every
+/// project check.
+#[derive(Default)]
+pub struct WorkspaceIndex {
+    entries_of: HashMap<PathBuf, BTreeSet<PathBuf>>,
+    files_of: HashMap<PathBuf, Vec<PathBuf>>,
+}
+
+impl WorkspaceIndex {
+    /// Records that the project of `entry` is made of `files` (replacing what it was).
+    pub fn record(&mut self, entry: &Path, files: Vec<PathBuf>) {
+        if let Some(previous) = self.files_of.remove(entry) {
+            for file in previous {
+                if let Some(entries) = self.entries_of.get_mut(&file) {
+                    entries.remove(entry);
+                }
+            }
+        }
+        for file in &files {
+            self.entries_of
+                .entry(file.clone())
+                .or_default()
+                .insert(entry.to_path_buf());
+        }
+        self.files_of.insert(entry.to_path_buf(), files);
+    }
+
+    /// The entries whose projects include `file` (`file` itself when it is an entry).
+    pub fn entries_for(&self, file: &Path) -> Vec<PathBuf> {
+        self.entries_of
+            .get(file)
+            .map(|entries| entries.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The project `entry` heads, read with `loader`; `None` when the entry cannot be read.
+pub fn load(entry: &Path, loader: &BufferLoader) -> Option<Project> {
+    let text = loader.load(entry)?;
+    Some(Project::load(entry, &text, loader))
+}
+
+/// The file of `project` at `path`.
+pub fn file_id(project: &Project, path: &Path) -> Option<FileId> {
+    project
+        .files
+        .iter()
+        .find(|file| identity(&file.path) == path)
+        .map(|file| file.id)
+}
+
+/// Where a project span is, as an LSP location.
+pub fn location(project: &Project, span: Span, encoding: Encoding) -> Option<Location> {
+    let file = project.file(span.file)?;
+    let uri = Url::from_file_path(identity(&file.path)).ok()?;
+    Some(Location::new(uri, local_range(project, span, encoding)))
+}
+
+/// A project span as a range of its own file.
+pub fn local_range(project: &Project, span: Span, encoding: Encoding) -> Range {
+    let local = project.local(span);
+    let mapper = PositionMapper::new(project.source(span.file), encoding);
+    mapper.range(Span::new(FileId::MAIN, local.start, local.end))
+}

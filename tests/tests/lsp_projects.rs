@@ -1,0 +1,153 @@
+//! The language server on a schema split across files (`fixtures/projects/barrel`):
+//! diagnostics published in the file where each mistake lives, a change to a model file
+//! re-checking the schema that uses it, go to definition and rename across files.
+
+use amplint_tests::lsp_client::LspClient;
+use amplint_tests::repo_root;
+use serde_json::{json, Value};
+
+fn uri_of(relative: &str) -> String {
+    let path = repo_root().join("fixtures/projects/barrel").join(relative);
+    format!("file://{}", path.display())
+}
+
+fn disk_text(relative: &str) -> String {
+    std::fs::read_to_string(repo_root().join("fixtures/projects/barrel").join(relative)).unwrap()
+}
+
+async fn client() -> LspClient {
+    let mut client = LspClient::in_process();
+    let root = uri_of("");
+    client
+        .initialize_in(None, Some(root.trim_end_matches('/')))
+        .await;
+    client
+}
+
+/// The next diagnostics published for `uri` (any version).
+async fn next_diagnostics(client: &mut LspClient, uri: &str) -> Vec<Value> {
+    loop {
+        let params = client
+            .next_notification("textDocument/publishDiagnostics")
+            .await;
+        if params["uri"] == uri {
+            return params["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+        }
+    }
+}
+
+fn rules(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic["code"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_model_file_gets_its_diagnostics_from_the_schema_that_uses_it() {
+    let mut client = client().await;
+    let member = uri_of("amplify/data/models/member.ts");
+    let text = disk_text("amplify/data/models/member.ts");
+    client.open(&member, &text).await;
+    let diagnostics = client.diagnostics(&member, 1).await;
+    assert_eq!(rules(&diagnostics), ["reference-type-mismatch"]);
+    // Related information points into other files: the schema key of `Team` in
+    // resource.ts, the field in member.ts.
+    let related: Vec<&str> = diagnostics[0]["relatedInformation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|related| related["location"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(
+        related.iter().any(|uri| uri.ends_with("/resource.ts")),
+        "{related:?}"
+    );
+    assert!(
+        related.iter().any(|uri| uri.ends_with("/member.ts")),
+        "{related:?}"
+    );
+    // The quick fix travels with it (the edit is in member.ts).
+    assert_eq!(diagnostics[0]["data"]["edits"][0]["newText"], "id");
+
+    // Fixing the type in the open buffer (not on disk) clears it.
+    let start = text.find("a.integer()").unwrap();
+    let edit = json!({
+        "range": {"start": client.position(&member, start), "end": client.position(&member, start + "a.integer()".len())},
+        "newText": "a.id()",
+    });
+    let version = client.change(&member, &[edit]).await;
+    assert!(client.diagnostics(&member, version).await.is_empty());
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_entry_publishes_for_every_file_of_its_project() {
+    let mut client = client().await;
+    let resource = uri_of("amplify/data/resource.ts");
+    client
+        .open(&resource, &disk_text("amplify/data/resource.ts"))
+        .await;
+    let shared = uri_of("amplify/data/models/shared.ts");
+    let diagnostics = next_diagnostics(&mut client, &shared).await;
+    assert_eq!(rules(&diagnostics), ["unknown-related-model"]);
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn definition_and_rename_cross_files() {
+    let mut client = client().await;
+    let team = uri_of("amplify/data/models/team.ts");
+    let member = uri_of("amplify/data/models/member.ts");
+    client
+        .open(&team, &disk_text("amplify/data/models/team.ts"))
+        .await;
+    client.diagnostics(&team, 1).await;
+    client
+        .open(&member, &disk_text("amplify/data/models/member.ts"))
+        .await;
+    client.diagnostics(&member, 1).await;
+
+    // `'Member'` in team.ts is defined by the schema key in resource.ts.
+    let position = client.position_of(&team, "'Member'", 0, 1);
+    let location = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": team}, "position": position}),
+        )
+        .await
+        .expect("definition succeeds");
+    let resource_uri = uri_of("amplify/data/resource.ts");
+    assert_eq!(location["uri"], resource_uri.as_str());
+    let resource_text = disk_text("amplify/data/resource.ts");
+    let line = location["range"]["start"]["line"].as_u64().unwrap() as usize;
+    let character = location["range"]["start"]["character"].as_u64().unwrap() as usize;
+    let declared = resource_text.lines().nth(line).unwrap();
+    assert!(declared[character..].starts_with("Member:"), "{declared}");
+
+    // Renaming the reference field in member.ts updates the hasMany in team.ts too.
+    let position = client.position_of(&member, "teamId: a.integer", 0, 0);
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": member}, "position": position, "newName": "groupId"}),
+        )
+        .await
+        .expect("rename succeeds");
+    client.apply_workspace_edit(&edit);
+    assert!(client.text(&member).contains("groupId: a.integer()"));
+    assert!(client
+        .text(&member)
+        .contains("a.belongsTo('Team', 'groupId')"));
+    assert!(client
+        .text(&team)
+        .contains("members: a.hasMany('Member', 'groupId')"));
+    // `Project.teamId` is another field: untouched.
+    assert!(client
+        .text(&team)
+        .contains("projects: a.hasMany('Project', 'teamId')"));
+    client.shutdown().await;
+}
