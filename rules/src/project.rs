@@ -14,6 +14,7 @@
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
@@ -23,7 +24,7 @@ use crate::value::unquote;
 
 /// At most this many files are loaded for one entry (a project's schema rarely spans more
 /// than a few dozen; the cap bounds what a pathological import graph can cost).
-pub const MAX_FILES: usize = 512;
+pub const MAX_FILES: usize = 4096;
 /// Files larger than this are not followed into (the entry file itself is always read).
 pub const MAX_IMPORTED_BYTES: usize = 4 << 20;
 
@@ -83,47 +84,65 @@ impl Project {
             SourceKind::from_path(&entry.to_string_lossy()).unwrap_or(SourceKind::TypeScript);
         project.push(entry.clone(), kind, entry_text);
         by_path.insert(entry, FileId::MAIN);
+        // Level by level: the files a level names are read, then parsed on all cores.
         let mut next = 0;
         while next < project.files.len() {
-            let id = FileId(next as u32);
-            let specifiers = relative_specifiers(&project.files[next], &project.text);
-            let directory = project.files[next]
-                .path
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
-            for specifier in specifiers {
-                let found = candidates(&directory, &specifier)
-                    .into_iter()
-                    .find_map(|path| {
-                        if let Some(&known) = by_path.get(&path) {
-                            return Some(known);
+            let level_end = project.files.len();
+            let mut pending: Vec<(PathBuf, SourceKind, String)> = Vec::new();
+            for index in next..level_end {
+                let id = FileId(index as u32);
+                let specifiers = relative_specifiers(&project.files[index], &project.text);
+                let directory = project.files[index]
+                    .path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                for specifier in specifiers {
+                    let found = candidates(&directory, &specifier)
+                        .into_iter()
+                        .find_map(|path| {
+                            if let Some(&known) = by_path.get(&path) {
+                                return Some(known);
+                            }
+                            if level_end + pending.len() >= MAX_FILES {
+                                return None;
+                            }
+                            let kind = SourceKind::from_path(&path.to_string_lossy())?;
+                            let text = loader.load(&path)?;
+                            if text.len() > MAX_IMPORTED_BYTES {
+                                return None;
+                            }
+                            let new_id = FileId((level_end + pending.len()) as u32);
+                            by_path.insert(path.clone(), new_id);
+                            pending.push((path, kind, text));
+                            Some(new_id)
+                        });
+                    match found {
+                        Some(target) => {
+                            project.files[index].modules.insert(specifier, target);
                         }
-                        if project.files.len() >= MAX_FILES {
-                            return None;
-                        }
-                        let kind = SourceKind::from_path(&path.to_string_lossy())?;
-                        let text = loader.load(&path)?;
-                        if text.len() > MAX_IMPORTED_BYTES {
-                            return None;
-                        }
-                        let new_id = project.push(path.clone(), kind, &text);
-                        by_path.insert(path, new_id);
-                        Some(new_id)
-                    });
-                match found {
-                    Some(target) => {
-                        project.files[next].modules.insert(specifier, target);
+                        None => project.unresolved.push((id, specifier)),
                     }
-                    None => project.unresolved.push((id, specifier)),
                 }
             }
-            next += 1;
+            let trees: Vec<Tree> = pending
+                .par_iter()
+                .map(|(_, kind, text)| parse(*kind, text, None))
+                .collect();
+            for ((path, kind, text), tree) in pending.into_iter().zip(trees) {
+                project.push_parsed(path, kind, &text, tree);
+            }
+            next = level_end;
         }
         project
     }
 
     fn push(&mut self, path: PathBuf, kind: SourceKind, text: &str) -> FileId {
+        let tree = parse(kind, text, None);
+        self.push_parsed(path, kind, text, tree)
+    }
+
+    fn push_parsed(&mut self, path: PathBuf, kind: SourceKind, text: &str, tree: Tree) -> FileId {
         if !self.files.is_empty() {
             self.text.push('\n');
         }
@@ -136,7 +155,7 @@ impl Project {
             kind,
             base,
             len: text.len(),
-            tree: parse(kind, text, None),
+            tree,
             modules: FxHashMap::default(),
         });
         id

@@ -43,8 +43,27 @@ pub fn parser(kind: SourceKind) -> Parser {
 /// Parses `text` from scratch, or incrementally when `old_tree` (already edited with
 /// `Tree::edit`) is given.
 pub fn parse(kind: SourceKind, text: &str, old_tree: Option<&Tree>) -> Tree {
-    parser(kind)
-        .parse(text, old_tree)
+    thread_local! {
+        // One parser per grammar and thread, reused: creating one allocates its stacks,
+        // which showed when a project of thousands of small files was parsed.
+        static PARSERS: std::cell::RefCell<[Option<Parser>; 2]> =
+            const { std::cell::RefCell::new([None, None]) };
+    }
+    let slot = match kind {
+        SourceKind::TypeScript => 0,
+        SourceKind::Tsx => 1,
+    };
+    let parsed = PARSERS.with(|parsers| {
+        let mut parsers = parsers.try_borrow_mut().ok()?;
+        let parser = parsers[slot].get_or_insert_with(|| parser(kind));
+        let tree = parser.parse(text, old_tree);
+        if tree.is_none() {
+            parser.reset();
+        }
+        tree
+    });
+    parsed
+        .or_else(|| parser(kind).parse(text, old_tree))
         .expect("tree-sitter returns a tree when no timeout or cancellation flag is set")
 }
 

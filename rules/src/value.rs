@@ -321,6 +321,10 @@ struct FileScope<'tree> {
 pub struct ProjectScopes<'a> {
     project: &'a Project,
     scopes: Vec<OnceLock<Arc<FileScope<'a>>>>,
+    /// Per file: which file each name that only `export * from` brings comes from.
+    star_exports: Vec<OnceLock<Arc<FxHashMap<String, FileId>>>>,
+    /// Per grammar (TypeScript, TSX): its field ids and node kind names.
+    grammars: [OnceLock<(Fields, Arc<[&'static str]>)>; 2],
 }
 
 impl<'a> ProjectScopes<'a> {
@@ -328,7 +332,68 @@ impl<'a> ProjectScopes<'a> {
         ProjectScopes {
             project,
             scopes: project.files.iter().map(|_| OnceLock::new()).collect(),
+            star_exports: project.files.iter().map(|_| OnceLock::new()).collect(),
+            grammars: [OnceLock::new(), OnceLock::new()],
         }
+    }
+
+    fn grammar(&self, kind: crate::syntax::SourceKind) -> &(Fields, Arc<[&'static str]>) {
+        let slot = match kind {
+            crate::syntax::SourceKind::TypeScript => &self.grammars[0],
+            crate::syntax::SourceKind::Tsx => &self.grammars[1],
+        };
+        slot.get_or_init(|| {
+            let language = kind.language();
+            (Fields::of(&language), kind_names(&language).into())
+        })
+    }
+
+    /// The file that `export * from` makes `file` export `name` from, when any does
+    /// (looked up in a table built once per file, so a barrel of thousands of models
+    /// costs one pass, not one per name).
+    fn star_export(&'a self, file: FileId, name: &str) -> Option<FileId> {
+        self.star_table(file, &mut Vec::new()).get(name).copied()
+    }
+
+    fn star_table(
+        &'a self,
+        file: FileId,
+        visiting: &mut Vec<FileId>,
+    ) -> Arc<FxHashMap<String, FileId>> {
+        let slot = &self.star_exports[file.0 as usize];
+        if let Some(table) = slot.get() {
+            return table.clone();
+        }
+        if visiting.contains(&file) {
+            // A cycle of `export *`: what the outer level finds is enough.
+            return Arc::default();
+        }
+        visiting.push(file);
+        let mut table: FxHashMap<String, FileId> = FxHashMap::default();
+        if let Some(evaluator) = self.evaluator(file) {
+            for &source in &evaluator.scope.star_exports {
+                let Some(target) = evaluator.module_file(unquote_str(evaluator.text(source)))
+                else {
+                    continue;
+                };
+                let Some(target_evaluator) = self.evaluator(target) else {
+                    continue;
+                };
+                for name in target_evaluator.scope.exports.keys() {
+                    if *name != "default" {
+                        table.entry((*name).to_string()).or_insert(target);
+                    }
+                }
+                for name in self.star_table(target, visiting).keys() {
+                    table.entry(name.clone()).or_insert(target);
+                }
+            }
+        }
+        visiting.pop();
+        let table = Arc::new(table);
+        // Another thread may have built it meanwhile: either is the same table.
+        let _ = slot.set(table.clone());
+        table
     }
 
     pub fn project(&self) -> &'a Project {
@@ -340,7 +405,8 @@ impl<'a> ProjectScopes<'a> {
         let source_file = self.project.file(file)?;
         let source = self.project.text.get(source_file.range())?;
         let tree = &source_file.tree;
-        let mut evaluator = Evaluator::bare(tree, source, file);
+        let (fields, kind_names) = self.grammar(source_file.kind);
+        let mut evaluator = Evaluator::bare_with(source, file, *fields, kind_names.clone());
         evaluator.base = source_file.base;
         evaluator.project = Some(self);
         let scope = self.scopes[file.0 as usize]
@@ -379,7 +445,7 @@ pub struct Evaluator<'a> {
     /// Keys whose values the next object evaluated leaves unevaluated
     /// ([`Unknown::NotEvaluated`]); applies to that one object only.
     skip_keys: &'static [&'static str],
-    kind_names: Vec<&'static str>,
+    kind_names: Arc<[&'static str]>,
 }
 
 /// Modules that export Amplify's schema builder `a`.
@@ -395,6 +461,21 @@ impl<'a> Evaluator<'a> {
 
     /// An evaluator that knows no names yet.
     fn bare(tree: &'a Tree, source: &'a str, file: FileId) -> Evaluator<'a> {
+        let language = tree.language();
+        Evaluator::bare_with(
+            source,
+            file,
+            Fields::of(&language),
+            kind_names(&language).into(),
+        )
+    }
+
+    fn bare_with(
+        source: &'a str,
+        file: FileId,
+        fields: Fields,
+        kind_names: Arc<[&'static str]>,
+    ) -> Evaluator<'a> {
         Evaluator {
             source,
             file,
@@ -406,9 +487,9 @@ impl<'a> Evaluator<'a> {
             parameters: Vec::new(),
             resolving: FxHashSet::default(),
             depth: 0,
-            fields: Fields::of(&tree.language()),
+            fields,
             skip_keys: &[],
-            kind_names: kind_names(&tree.language()),
+            kind_names,
         }
     }
 
@@ -961,10 +1042,8 @@ impl<'a> Evaluator<'a> {
                 if name == "default" {
                     return None;
                 }
-                return scope.star_exports.iter().find_map(|&source| {
-                    let target = other.module_file(unquote_str(other.text(source)))?;
-                    other.eval_export(target, name, at)
-                });
+                let target = other.project?.star_export(file, name)?;
+                return other.eval_export(target, name, at);
             }
         };
         Some(value)
@@ -1234,7 +1313,7 @@ impl<'a> Evaluator<'a> {
 }
 
 /// Every node kind's name, indexed by kind id.
-fn kind_names(language: &tree_sitter::Language) -> Vec<&'static str> {
+pub(crate) fn kind_names(language: &tree_sitter::Language) -> Vec<&'static str> {
     (0..language.node_kind_count())
         .map(|id| {
             u16::try_from(id)
