@@ -316,6 +316,9 @@ struct FileScope<'tree> {
     star_exports: Vec<Node<'tree>>,
 }
 
+/// A grammar's field ids and node-kind names.
+type Grammar = (Fields, Arc<[&'static str]>);
+
 /// The files of a [`Project`], each file's [`FileScope`] collected once (on first use) and
 /// shared by every evaluator that reads the file.
 pub struct ProjectScopes<'a> {
@@ -324,7 +327,7 @@ pub struct ProjectScopes<'a> {
     /// Per file: which file each name that only `export * from` brings comes from.
     star_exports: Vec<OnceLock<Arc<FxHashMap<String, FileId>>>>,
     /// Per grammar (TypeScript, TSX): its field ids and node kind names.
-    grammars: [OnceLock<(Fields, Arc<[&'static str]>)>; 2],
+    grammars: [OnceLock<Grammar>; 2],
 }
 
 impl<'a> ProjectScopes<'a> {
@@ -337,7 +340,7 @@ impl<'a> ProjectScopes<'a> {
         }
     }
 
-    fn grammar(&self, kind: crate::syntax::SourceKind) -> &(Fields, Arc<[&'static str]>) {
+    fn grammar(&self, kind: crate::syntax::SourceKind) -> &Grammar {
         let slot = match kind {
             crate::syntax::SourceKind::TypeScript => &self.grammars[0],
             crate::syntax::SourceKind::Tsx => &self.grammars[1],
