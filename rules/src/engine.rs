@@ -129,8 +129,8 @@ fn apply_suppressions_per_file(
         for diagnostic in &mut list {
             diagnostic.span = Span::new(
                 FileId::MAIN,
-                diagnostic.span.start - file.base,
-                diagnostic.span.end - file.base,
+                diagnostic.span.start.saturating_sub(file.base),
+                diagnostic.span.end.saturating_sub(file.base),
             );
         }
         crate::rules::suppressions::unused_suppression::apply(

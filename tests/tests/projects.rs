@@ -78,3 +78,76 @@ fn check_fixes(name: &str, entry: &str) {
 fn fixes_apply_in_the_file_where_each_problem_lives() {
     check_fixes("barrel", "amplify/data/resource.ts");
 }
+
+/// Files of a project in memory, one of them replaced.
+struct Patched {
+    path: std::path::PathBuf,
+    text: String,
+}
+
+impl amplint_rules::project::SourceLoader for Patched {
+    fn load(&self, path: &std::path::Path) -> Option<String> {
+        if path == self.path {
+            return Some(self.text.clone());
+        }
+        std::fs::read_to_string(path).ok()
+    }
+}
+
+#[test]
+fn truncating_any_file_of_a_project_never_breaks_the_check() {
+    use amplint_rules::project::{normalize, Project};
+    use amplint_rules::{check_project, Settings};
+    let projects = [
+        ("barrel", "amplify/data/resource.ts"),
+        ("combine", "amplify/data/resource.ts"),
+        ("shared-fields", "amplify/data/resource.ts"),
+        ("monorepo", "packages/backend/amplify/data/resource.ts"),
+    ];
+    let mut checks = 0;
+    for (name, entry) in projects {
+        let dir = repo_root().join("fixtures/projects").join(name);
+        let entry = normalize(&dir.join(entry));
+        let entry_text = std::fs::read_to_string(&entry).unwrap();
+        for path in amplint_tests::fixture_inputs(&dir) {
+            let path = normalize(&path);
+            let original = std::fs::read_to_string(&path).unwrap();
+            let mut cut = 0;
+            while cut <= original.len() {
+                if original.is_char_boundary(cut) {
+                    let patched = Patched {
+                        path: path.clone(),
+                        text: original[..cut].to_string(),
+                    };
+                    let text = if path == entry {
+                        patched.text.clone()
+                    } else {
+                        entry_text.clone()
+                    };
+                    let project = Project::load(&entry, &text, &patched);
+                    let result = check_project(&project, &Settings::default());
+                    for diagnostic in &result.diagnostics {
+                        let local = project.localize(diagnostic);
+                        for span in std::iter::once(local.span)
+                            .chain(local.labels.iter().map(|label| label.span))
+                        {
+                            let source = project.source(span.file);
+                            assert!(
+                                span.start <= span.end
+                                    && span.end <= source.len()
+                                    && source.is_char_boundary(span.start)
+                                    && source.is_char_boundary(span.end),
+                                "{}: {} cut at {cut}: bad span {span:?} in {diagnostic:?}",
+                                name,
+                                path.display()
+                            );
+                        }
+                    }
+                    checks += 1;
+                }
+                cut += 7;
+            }
+        }
+    }
+    assert!(checks > 500, "checks: {checks}");
+}

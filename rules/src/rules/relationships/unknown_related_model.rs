@@ -69,6 +69,9 @@ fn check_fields(context: &mut Context, schema: &Schema, owner: &str, fields: &[F
 fn check_model_name(context: &mut Context, schema: &Schema, from: &str, target: &Spanned<String>) {
     match schema.get(&target.value) {
         Some(found) if found.is_model() => {}
+        // Registered under that name but not readable (an import from a package, a helper
+        // call): it may well be a model.
+        Some(found) if matches!(found.kind, TypeKind::Unknown | TypeKind::Other(_)) => {}
         Some(found) => {
             let diagnostic = Diagnostic::new(
                 &UNKNOWN_RELATED_MODEL,
