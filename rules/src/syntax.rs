@@ -43,6 +43,14 @@ pub fn parser(kind: SourceKind) -> Parser {
 /// Parses `text` from scratch, or incrementally when `old_tree` (already edited with
 /// `Tree::edit`) is given.
 pub fn parse(kind: SourceKind, text: &str, old_tree: Option<&Tree>) -> Tree {
+    // A parser keeps the buffers its largest parse needed: large texts get a parser of
+    // their own, freed with it (a language server would otherwise hold them per thread).
+    const REUSE_BELOW_BYTES: usize = 256 * 1024;
+    if text.len() >= REUSE_BELOW_BYTES {
+        return parser(kind)
+            .parse(text, old_tree)
+            .expect("tree-sitter returns a tree when no timeout or cancellation flag is set");
+    }
     thread_local! {
         // One parser per grammar and thread, reused: creating one allocates its stacks,
         // which showed when a project of thousands of small files was parsed.
