@@ -151,3 +151,76 @@ async fn definition_and_rename_cross_files() {
         .contains("projects: a.hasMany('Project', 'teamId')"));
     client.shutdown().await;
 }
+
+/// Every project fixture, opened at its entry in the server, publishes for each of its
+/// files exactly the diagnostics (line and rule) the engine's project check finds there.
+#[tokio::test]
+async fn every_project_fixture_publishes_what_the_project_check_finds() {
+    use amplint_rules::project::{normalize, Project};
+    use amplint_rules::{check_project, Settings};
+    use amplint_tests::DiskLoader;
+    let projects = [
+        ("barrel", "amplify/data/resource.ts"),
+        ("combine", "amplify/data/resource.ts"),
+        ("shared-fields", "amplify/data/resource.ts"),
+        ("monorepo", "packages/backend/amplify/data/resource.ts"),
+    ];
+    for (name, entry) in projects {
+        let dir = repo_root().join("fixtures/projects").join(name);
+        let entry_path = normalize(&dir.join(entry));
+        let text = std::fs::read_to_string(&entry_path).unwrap();
+        let project = Project::load(&entry_path, &text, &DiskLoader);
+        let result = check_project(&project, &Settings::default());
+        let mut expected: Vec<(String, usize, String)> = Vec::new();
+        for diagnostic in &result.diagnostics {
+            let local = project.localize(diagnostic);
+            let source = project.source(diagnostic.span.file);
+            let line = source[..local.span.start].matches('\n').count();
+            let path = &project.file(diagnostic.span.file).unwrap().path;
+            expected.push((
+                format!("file://{}", path.display()),
+                line,
+                diagnostic.rule.to_string(),
+            ));
+        }
+        expected.sort();
+
+        let mut client = LspClient::in_process();
+        let root = format!("file://{}", dir.display());
+        client.initialize_in(None, Some(&root)).await;
+        let entry_uri = format!("file://{}", entry_path.display());
+        client.open(&entry_uri, &text).await;
+        let mut published: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+        while published.len() < project.files.len() {
+            let params = client
+                .next_notification("textDocument/publishDiagnostics")
+                .await;
+            published.insert(
+                params["uri"].as_str().unwrap().to_string(),
+                params["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+        }
+        let mut actual: Vec<(String, usize, String)> = published
+            .iter()
+            .flat_map(|(uri, diagnostics)| {
+                diagnostics.iter().map(move |diagnostic| {
+                    (
+                        uri.clone(),
+                        diagnostic["range"]["start"]["line"].as_u64().unwrap() as usize,
+                        diagnostic["code"].as_str().unwrap().to_string(),
+                    )
+                })
+            })
+            .collect();
+        actual.sort();
+        assert!(
+            !expected.is_empty(),
+            "{name}: the fixture has mistakes to find"
+        );
+        assert_eq!(actual, expected, "{name}");
+        client.shutdown().await;
+    }
+}
