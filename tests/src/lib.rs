@@ -244,6 +244,14 @@ pub fn check_fixture(path: &Path) -> String {
     check_annotations(&name, &source, &result.diagnostics)
 }
 
+/// The project fixtures (`fixtures/projects/<name>/`) and their entry files.
+pub const PROJECT_FIXTURES: &[(&str, &str)] = &[
+    ("barrel", "amplify/data/resource.ts"),
+    ("combine", "amplify/data/resource.ts"),
+    ("shared-fields", "amplify/data/resource.ts"),
+    ("monorepo", "packages/backend/amplify/data/resource.ts"),
+];
+
 /// Reads project files from disk (the engine does no I/O itself).
 pub struct DiskLoader;
 

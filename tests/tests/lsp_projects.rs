@@ -159,13 +159,8 @@ async fn every_project_fixture_publishes_what_the_project_check_finds() {
     use amplint_rules::project::{normalize, Project};
     use amplint_rules::{check_project, Settings};
     use amplint_tests::DiskLoader;
-    let projects = [
-        ("barrel", "amplify/data/resource.ts"),
-        ("combine", "amplify/data/resource.ts"),
-        ("shared-fields", "amplify/data/resource.ts"),
-        ("monorepo", "packages/backend/amplify/data/resource.ts"),
-    ];
-    for (name, entry) in projects {
+    let projects = amplint_tests::PROJECT_FIXTURES;
+    for &(name, entry) in projects {
         let dir = repo_root().join("fixtures/projects").join(name);
         let entry_path = normalize(&dir.join(entry));
         let text = std::fs::read_to_string(&entry_path).unwrap();

@@ -98,14 +98,9 @@ impl amplint_rules::project::SourceLoader for Patched {
 fn truncating_any_file_of_a_project_never_breaks_the_check() {
     use amplint_rules::project::{normalize, Project};
     use amplint_rules::{check_project, Settings};
-    let projects = [
-        ("barrel", "amplify/data/resource.ts"),
-        ("combine", "amplify/data/resource.ts"),
-        ("shared-fields", "amplify/data/resource.ts"),
-        ("monorepo", "packages/backend/amplify/data/resource.ts"),
-    ];
+    let projects = amplint_tests::PROJECT_FIXTURES;
     let mut checks = 0;
-    for (name, entry) in projects {
+    for &(name, entry) in projects {
         let dir = repo_root().join("fixtures/projects").join(name);
         let entry = normalize(&dir.join(entry));
         let entry_text = std::fs::read_to_string(&entry).unwrap();
