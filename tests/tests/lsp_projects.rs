@@ -219,3 +219,31 @@ async fn every_project_fixture_publishes_what_the_project_check_finds() {
         client.shutdown().await;
     }
 }
+
+/// Without a workspace folder nothing is indexed: a barrel opened first is checked from
+/// itself and speaks only for itself, so it does not clear what the entry, opened next,
+/// publishes for the model files.
+#[tokio::test]
+async fn a_file_that_only_imports_speaks_only_for_itself() {
+    let mut client = LspClient::in_process();
+    client.initialize(None).await;
+    let barrel = uri_of("amplify/data/models/index.ts");
+    client
+        .open(&barrel, &disk_text("amplify/data/models/index.ts"))
+        .await;
+    assert!(client.diagnostics(&barrel, 1).await.is_empty());
+    let resource = uri_of("amplify/data/resource.ts");
+    client
+        .open(&resource, &disk_text("amplify/data/resource.ts"))
+        .await;
+    let member = uri_of("amplify/data/models/member.ts");
+    let diagnostics = next_diagnostics(&mut client, &member).await;
+    assert_eq!(rules(&diagnostics), ["reference-type-mismatch"]);
+    let member_publications = client
+        .log
+        .iter()
+        .filter(|notification| notification["params"]["uri"] == member.as_str())
+        .count();
+    assert_eq!(member_publications, 0, "the barrel published for member.ts");
+    client.shutdown().await;
+}

@@ -212,7 +212,14 @@ fn check_projects(
                 .map(|file| identity(&file.path))
                 .collect(),
         );
+        // An entry speaks for every file of its project; a file that only imports others
+        // (a barrel, a schema no entry was found for) speaks for itself, so it does not
+        // overwrite what an entry published for the files it reaches.
+        let is_entry = crate::projects::is_entry_text(project.source(FileId::MAIN));
         for file in &project.files {
+            if !is_entry && file.id != FileId::MAIN {
+                continue;
+            }
             let Ok(file_uri) = Url::from_file_path(identity(&file.path)) else {
                 continue;
             };
