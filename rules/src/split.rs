@@ -51,7 +51,7 @@ pub fn parse_split(kind: SourceKind, source: &str, min_bytes: usize) -> Option<S
     let parse = |ranges: &[Range]| -> Option<Tree> {
         let mut parser: Parser = parser(kind);
         parser.set_included_ranges(ranges).ok()?;
-        parser.parse(source, None)
+        crate::syntax::parse_bounded(&mut parser, source, None)
     };
     let (first, second) = rayon::join(|| parse(&first_ranges), || parse(&second_ranges));
     let (first, second) = (first?, second?);

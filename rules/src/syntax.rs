@@ -42,14 +42,35 @@ pub fn parser(kind: SourceKind) -> Parser {
 
 /// Parses `text` from scratch, or incrementally when `old_tree` (already edited with
 /// `Tree::edit`) is given.
+///
+/// Never hangs: tree-sitter grammars can loop on some inputs (the TSX grammar does on
+/// `({s:{e/w)w.K>;`, tree-sitter-typescript issue #323), so a parse that stops advancing
+/// through the text is abandoned ([`parse_bounded`]). Then the other grammar is tried, and
+/// when it gives up too, the result is a tree that is one syntax error over the whole text,
+/// so the file is reported as not understood instead of checked as empty.
 pub fn parse(kind: SourceKind, text: &str, old_tree: Option<&Tree>) -> Tree {
+    if let Some(tree) = parse_reusing_parser(kind, text, old_tree) {
+        return tree;
+    }
+    let other = match kind {
+        SourceKind::TypeScript => SourceKind::Tsx,
+        SourceKind::Tsx => SourceKind::TypeScript,
+    };
+    parse_bounded(&mut parser(other), text, None)
+        .or_else(|| {
+            // An unterminated comment as long as the text: one error node over all of it.
+            let unparsable = format!("/*{}", " ".repeat(text.len().saturating_sub(2)));
+            parse_bounded(&mut parser(SourceKind::TypeScript), &unparsable, None)
+        })
+        .expect("an unterminated comment parses at once")
+}
+
+fn parse_reusing_parser(kind: SourceKind, text: &str, old_tree: Option<&Tree>) -> Option<Tree> {
     // A parser keeps the buffers its largest parse needed: large texts get a parser of
     // their own, freed with it (a language server would otherwise hold them per thread).
     const REUSE_BELOW_BYTES: usize = 256 * 1024;
     if text.len() >= REUSE_BELOW_BYTES {
-        return parser(kind)
-            .parse(text, old_tree)
-            .expect("tree-sitter returns a tree when no timeout or cancellation flag is set");
+        return parse_bounded(&mut parser(kind), text, old_tree);
     }
     thread_local! {
         // One parser per grammar and thread, reused: creating one allocates its stacks,
@@ -61,18 +82,52 @@ pub fn parse(kind: SourceKind, text: &str, old_tree: Option<&Tree>) -> Tree {
         SourceKind::TypeScript => 0,
         SourceKind::Tsx => 1,
     };
-    let parsed = PARSERS.with(|parsers| {
+    let reused = PARSERS.with(|parsers| {
         let mut parsers = parsers.try_borrow_mut().ok()?;
         let parser = parsers[slot].get_or_insert_with(|| parser(kind));
-        let tree = parser.parse(text, old_tree);
+        let tree = parse_bounded(parser, text, old_tree);
         if tree.is_none() {
             parser.reset();
         }
-        tree
+        Some(tree)
     });
-    parsed
-        .or_else(|| parser(kind).parse(text, old_tree))
-        .expect("tree-sitter returns a tree when no timeout or cancellation flag is set")
+    match reused {
+        Some(tree) => tree,
+        None => parse_bounded(&mut parser(kind), text, old_tree),
+    }
+}
+
+/// How many progress reports (tree-sitter sends one about every 100 parse operations) may
+/// pass without the parse moving forward in the text before it is abandoned. A healthy parse
+/// of a large schema moves every few reports; the looping TSX grammar never does.
+const STALLED_REPORTS: u32 = 5_000;
+
+/// Parses with `parser`, or `None` when the parse stopped advancing ([`STALLED_REPORTS`]).
+pub fn parse_bounded(parser: &mut Parser, text: &str, old_tree: Option<&Tree>) -> Option<Tree> {
+    let bytes = text.as_bytes();
+    let mut furthest = 0usize;
+    let mut stalled = 0u32;
+    let mut progress = |state: &tree_sitter::ParseState| {
+        let offset = state.current_byte_offset();
+        if offset > furthest {
+            furthest = offset;
+            stalled = 0;
+        } else {
+            stalled += 1;
+        }
+        // `true` cancels the parse.
+        stalled > STALLED_REPORTS
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    let tree = parser.parse_with_options(
+        &mut |offset, _| bytes.get(offset..).unwrap_or(&[]),
+        old_tree,
+        Some(options),
+    );
+    if tree.is_none() {
+        parser.reset();
+    }
+    tree
 }
 
 /// The text of `node`.
@@ -114,17 +169,25 @@ pub fn syntax_error_regions(tree: &Tree) -> Vec<std::ops::Range<usize>> {
     if !tree.root_node().has_error() {
         return regions;
     }
-    let root = tree.root_node();
+    // The ranges of the nodes above the cursor (the root excluded): `Node::parent` searches
+    // down from the root each time, which a 10,000-deep tree turned into a stack overflow.
+    let mut ancestors: Vec<std::ops::Range<usize>> = Vec::new();
     let mut cursor = tree.walk();
+    let mut depth = 0usize;
     'walk: loop {
         let node = cursor.node();
         if node.is_error() || node.is_missing() {
-            let widened = match node.parent() {
-                Some(parent) if parent.id() != root.id() => parent.byte_range(),
-                _ => node.byte_range(),
-            };
-            regions.push(widened);
+            regions.push(
+                ancestors
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| node.byte_range()),
+            );
         } else if node.has_error() && cursor.goto_first_child() {
+            if depth > 0 {
+                ancestors.push(node.byte_range());
+            }
+            depth += 1;
             continue;
         }
         loop {
@@ -133,6 +196,10 @@ pub fn syntax_error_regions(tree: &Tree) -> Vec<std::ops::Range<usize>> {
             }
             if !cursor.goto_parent() {
                 break 'walk;
+            }
+            depth -= 1;
+            if depth > 0 {
+                ancestors.pop();
             }
         }
     }
