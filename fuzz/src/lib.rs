@@ -1,6 +1,7 @@
 //! Invariants the fuzz targets assert on every input, so the fuzzer finds logic bugs and not
 //! only panics. A failed invariant panics with the offending value, which libFuzzer reports
-//! as a crash and saves to `fuzz/artifacts/<target>/`.
+//! as a crash and saves to `fuzz/artifacts/<target>/`. Also the pieces the targets share: the
+//! embedded fixtures and the tokens spliced into them.
 
 use amplint_rules::fix::apply_edits;
 use amplint_rules::syntax::parse;
@@ -10,10 +11,96 @@ use amplint_rules::{
 
 pub use libfuzzer_sys;
 
+use libfuzzer_sys::arbitrary::{self, Arbitrary};
+
 include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 
 /// Both grammars the engine reads with.
 pub const KINDS: [SourceKind; 2] = [SourceKind::TypeScript, SourceKind::Tsx];
+
+/// Pieces of Amplify schemas and of TypeScript syntax worth splicing in (`fixture_edits`,
+/// `document_edits`).
+pub const TOKENS: &[&str] = &[
+    "a.model({})",
+    "a.model({ id: a.id().required() })",
+    "a.string()",
+    "a.integer()",
+    "a.float()",
+    "a.boolean()",
+    "a.id()",
+    "a.enum(['A', 'B'])",
+    "a.customType({ x: a.string() })",
+    "a.ref('Team')",
+    "a.hasMany('Member', 'teamId')",
+    "a.hasOne('Profile', ['ownerId'])",
+    "a.belongsTo('Team', 'teamId')",
+    ".required()",
+    ".array()",
+    ".default('x')",
+    ".default(1)",
+    ".identifier(['id'])",
+    ".secondaryIndexes((index) => [index('name')])",
+    ".authorization((allow) => [allow.owner()])",
+    ".authorization((allow) => [allow.publicApiKey()])",
+    ".authorization((allow) => [allow.guest(), allow.authenticated('identityPool')])",
+    ".disableOperations(['delete'])",
+    "allow.owner()",
+    "allow.public()",
+    "allow.groups(['Admin'])",
+    ".to(['read'])",
+    "a.query().returns(a.string()).handler(a.handler.function(fn))",
+    "a.mutation()",
+    "defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey' } })",
+    "// amplint-disable-next-line",
+    "/* amplint-disable */",
+    "// amplint-disable-line unknown-related-model",
+    "...shared,",
+    "[key]: a.string(),",
+    "Team: ",
+    "teamId: a.id(),",
+    "'teamId'",
+    "\"Team\"",
+    "`Team`",
+    "const shared = { name: a.string() };",
+    "export",
+    ", ",
+    "\n",
+    "\r\n",
+    "\r",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "'",
+    "\"",
+    "`",
+    ";",
+    ".",
+    ":",
+    "=>",
+    "é",
+    "한국어",
+    "😀",
+    "\u{0}",
+    "\u{feff}",
+];
+
+#[derive(Arbitrary, Debug)]
+pub enum Insertion {
+    /// One of [`TOKENS`] (the byte modulo their count).
+    Token(u8),
+    Text(String),
+}
+
+/// Text to insert: a token or free text.
+pub fn insertion_text(what: &Insertion) -> &str {
+    match what {
+        Insertion::Token(index) => TOKENS[*index as usize % TOKENS.len()],
+        Insertion::Text(text) => text,
+    }
+}
 
 /// A span of a single-file check: in the main file, ordered, inside `text`, on character
 /// boundaries.
@@ -164,4 +251,3 @@ fn assert_no_fix_breaks_the_syntax(text: &str, kind: SourceKind) {
     }
     panic!("{kind:?}: fix_all rejected its fixes, but replaying them found no syntax error");
 }
-
