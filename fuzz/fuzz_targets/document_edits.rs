@@ -7,8 +7,12 @@
 //! - the document's text equals the same changes applied to a plain `String`, with positions
 //!   converted by `LineIndex` (the engine's line index, an independent implementation of the
 //!   same clamping rules);
-//! - the incrementally re-parsed tree equals a fresh parse of the text, node by node (kind,
-//!   byte range, points, field, error and missing flags);
+//! - the incrementally re-parsed tree equals, node by node (kind, field, flags, byte range,
+//!   points), a reference tree edited with `InputEdit`s computed from the `String` model
+//!   (byte offsets from `LineIndex`, points by counting `\n`) and re-parsed the same way;
+//! - it equals a fresh parse of the text too, when that parse has no syntax error (with
+//!   errors, tree-sitter's incremental error recovery may legitimately differ from a fresh
+//!   parse's: see the README);
 //! - `check_tree` on the snapshot does not panic, and its diagnostics lie within the text on
 //!   character boundaries.
 #![no_main]
@@ -21,7 +25,7 @@ use amplint_rules::line_index::{column_width, Encoding, LineColumn, LineIndex};
 use amplint_rules::syntax::parse;
 use amplint_rules::{check_tree, Settings};
 use tower_lsp::lsp_types::{Position, Range, TextDocumentContentChangeEvent};
-use tree_sitter::{Node, Tree, TreeCursor};
+use tree_sitter::{InputEdit, Node, Point, Tree, TreeCursor};
 
 /// At most this many `didChange` notifications, of at most this many changes each.
 const MAX_BATCHES: usize = 8;
@@ -108,13 +112,20 @@ fn model_offset(text: &str, index: &LineIndex, position: Position, encoding: Enc
     index.offset(text, line_column, encoding)
 }
 
-/// Turns one fuzzed change into an LSP change and applies it to `model`; `None` when it
-/// would grow the text past [`MAX_TEXT`].
+/// The tree-sitter point (row, byte column) of a byte offset: rows end at `\n`.
+fn point(text: &str, offset: usize) -> Point {
+    let before = &text[..offset];
+    let row_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    Point::new(before.matches('\n').count(), offset - row_start)
+}
+
+/// Turns one fuzzed change into an LSP change, applies it to `model` and returns both it
+/// and the tree edit it makes; `None` when it would grow the text past [`MAX_TEXT`].
 fn apply_to_model(
     model: &mut String,
     change: &FuzzChange,
     encoding: Encoding,
-) -> Option<TextDocumentContentChangeEvent> {
+) -> Option<(TextDocumentContentChangeEvent, InputEdit)> {
     let index = LineIndex::new(model);
     let position = |fuzzed| lsp_position(model, &index, fuzzed, encoding);
     let offset = |position| model_offset(model, &index, position, encoding);
@@ -153,20 +164,32 @@ fn apply_to_model(
     if model.len() - (end - start) + text.len() > MAX_TEXT {
         return None;
     }
+    let (start_position, old_end_position) = (point(model, start), point(model, end));
     model.replace_range(start..end, &text);
-    Some(TextDocumentContentChangeEvent {
+    let new_end = start + text.len();
+    let edit = InputEdit {
+        start_byte: start,
+        old_end_byte: end,
+        new_end_byte: new_end,
+        start_position,
+        old_end_position,
+        new_end_position: point(model, new_end),
+    };
+    let change = TextDocumentContentChangeEvent {
         range,
         range_length,
         text,
-    })
+    };
+    Some((change, edit))
 }
 
-/// Walks both trees in step and panics at the first node that differs.
-fn assert_same_tree(incremental: &Tree, fresh: &Tree, text: &str) {
-    let mut left = incremental.walk();
-    let mut right = fresh.walk();
+/// Walks both trees in step and panics at the first node that differs from `expected`
+/// (described by `what`).
+fn assert_same_tree(document: &Tree, expected: &Tree, what: &str, text: &str) {
+    let mut left = document.walk();
+    let mut right = expected.walk();
     loop {
-        assert_same_node(&left, &right, incremental, fresh, text);
+        assert_same_node(&left, &right, document, expected, what, text);
         let left_down = left.goto_first_child();
         let right_down = right.goto_first_child();
         if left_down || right_down {
@@ -174,7 +197,7 @@ fn assert_same_tree(incremental: &Tree, fresh: &Tree, text: &str) {
                 left_down,
                 right_down,
                 "{}",
-                difference("children", &left, &right, incremental, fresh, text)
+                difference("children", &left, &right, document, expected, what, text)
             );
             continue;
         }
@@ -185,7 +208,7 @@ fn assert_same_tree(incremental: &Tree, fresh: &Tree, text: &str) {
                 left_next,
                 right_next,
                 "{}",
-                difference("siblings", &left, &right, incremental, fresh, text)
+                difference("siblings", &left, &right, document, expected, what, text)
             );
             if left_next {
                 break;
@@ -216,35 +239,37 @@ fn node_shape(node: Node<'_>, field: Option<&str>) -> impl PartialEq + std::fmt:
 fn assert_same_node(
     left: &TreeCursor<'_>,
     right: &TreeCursor<'_>,
-    incremental: &Tree,
-    fresh: &Tree,
+    document: &Tree,
+    expected: &Tree,
+    what: &str,
     text: &str,
 ) {
     if node_shape(left.node(), left.field_name()) != node_shape(right.node(), right.field_name()) {
         panic!(
             "{}",
-            difference("nodes", left, right, incremental, fresh, text)
+            difference("nodes", left, right, document, expected, what, text)
         );
     }
 }
 
 fn difference(
-    what: &str,
+    step: &str,
     left: &TreeCursor<'_>,
     right: &TreeCursor<'_>,
-    incremental: &Tree,
-    fresh: &Tree,
+    document: &Tree,
+    expected: &Tree,
+    what: &str,
     text: &str,
 ) -> String {
     let shorten = |sexp: String| sexp.chars().take(4000).collect::<String>();
     format!(
-        "the incremental tree differs from a fresh parse ({what}):\n\
-         incremental: {:?}\nfresh:       {:?}\n--- text ---\n{text}\n\
-         --- incremental tree ---\n{}\n--- fresh tree ---\n{}",
+        "the document's tree differs from {what} ({step}):\n\
+         document: {:?}\nexpected: {:?}\n--- text ---\n{text}\n\
+         --- document's tree ---\n{}\n--- expected tree ---\n{}",
         node_shape(left.node(), left.field_name()),
         node_shape(right.node(), right.field_name()),
-        shorten(incremental.root_node().to_sexp()),
-        shorten(fresh.root_node().to_sexp()),
+        shorten(document.root_node().to_sexp()),
+        shorten(expected.root_node().to_sexp()),
     )
 }
 
@@ -255,12 +280,16 @@ fuzz_target!(|input: Input| {
     let settings = Settings::default();
     let mut document = Document::open(fixture, 1, kind);
     let mut model = fixture.to_string();
+    let mut reference = parse(kind, &model, None);
     for (batch_number, batch) in input.batches.iter().take(MAX_BATCHES).enumerate() {
-        let changes: Vec<TextDocumentContentChangeEvent> = batch
-            .iter()
-            .take(MAX_CHANGES)
-            .filter_map(|change| apply_to_model(&mut model, change, encoding))
-            .collect();
+        let mut changes = Vec::new();
+        for change in batch.iter().take(MAX_CHANGES) {
+            if let Some((change, edit)) = apply_to_model(&mut model, change, encoding) {
+                changes.push(change);
+                reference.edit(&edit);
+            }
+        }
+        reference = parse(kind, &model, Some(&reference));
         let version = batch_number as i32 + 2;
         document.apply_changes(&changes, version, encoding);
         let snapshot = document.snapshot();
@@ -269,8 +298,16 @@ fuzz_target!(|input: Input| {
             &*snapshot.text, model,
             "{encoding:?}: the document's text differs from the model's after {changes:#?}"
         );
+        assert_same_tree(
+            &snapshot.tree,
+            &reference,
+            "the reference tree (edits computed from the String model)",
+            &model,
+        );
         let fresh = parse(kind, &model, None);
-        assert_same_tree(&snapshot.tree, &fresh, &model);
+        if !fresh.root_node().has_error() {
+            assert_same_tree(&snapshot.tree, &fresh, "a fresh parse", &model);
+        }
         let result = check_tree(&snapshot.text, &snapshot.tree, &settings);
         assert_diagnostics_well_formed(&snapshot.text, &result.diagnostics);
     }
