@@ -11,12 +11,33 @@ use amplint_rules::{
 
 pub use libfuzzer_sys;
 
+use std::time::{Duration, Instant};
+
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 
 include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 
 /// Both grammars the engine reads with.
 pub const KINDS: [SourceKind; 2] = [SourceKind::TypeScript, SourceKind::Tsx];
+
+/// Whether tree-sitter finishes a fresh parse of `text` with `kind` within a few seconds.
+///
+/// KNOWN BUG (upstream: tree-sitter-typescript's TSX grammar, its issue #323): on some
+/// inputs, such as the 14 bytes `({s:{e/w)w.K>;`, the TSX parser loops forever and keeps
+/// allocating; amplint parses without a bound, so `check` hangs (`artifacts-found/`). The
+/// targets skip the TSX grammar for such text, so the fuzzer keeps looking for other
+/// problems; remove the skip once amplint bounds its parses.
+pub fn parse_terminates(kind: SourceKind, text: &str) -> bool {
+    let mut parser = amplint_rules::syntax::parser(kind);
+    let start = Instant::now();
+    let mut give_up = |_: &tree_sitter::ParseState| start.elapsed() > Duration::from_secs(2);
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut give_up);
+    let bytes = text.as_bytes();
+    let mut read = |offset: usize, _| &bytes[offset.min(bytes.len())..];
+    parser
+        .parse_with_options(&mut read, None, Some(options))
+        .is_some()
+}
 
 /// Pieces of Amplify schemas and of TypeScript syntax worth splicing in (`fixture_edits`,
 /// `document_edits`).
@@ -154,6 +175,9 @@ fn parses(kind: SourceKind, text: &str) -> bool {
 /// well-formed diagnostics before and after; text that parsed still parses after fixing;
 /// a converged fix is a fixed point (fixing its output again applies nothing).
 pub fn check_and_fix(text: &str, kind: SourceKind) {
+    if kind == SourceKind::Tsx && !parse_terminates(kind, text) {
+        return; // KNOWN BUG: see `parse_terminates`.
+    }
     let settings = Settings::default();
     let result = check(text, kind, &settings);
     assert_diagnostics_well_formed(text, &result.diagnostics);
