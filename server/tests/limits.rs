@@ -257,6 +257,21 @@ fn ten_thousand_deep_nesting_with_a_syntax_error_at_the_bottom_gives_a_result() 
     assert!(run.stdout.contains("syntax-error"), "{}", run.stdout);
 }
 
+/// KNOWN HANG (upstream): the TSX grammar (tree-sitter-typescript 0.23.2, its issue #323)
+/// loops forever on some text, allocating as it goes; amplint parses without a bound, so
+/// `amplint check` never ends (release build: 160 MiB after 20 s, 230 MiB after 60 s), and
+/// neither does the language server's check of such a `typescriptreact` document. Found by
+/// the `check_bytes` fuzz target; minimised to these 14 bytes. Passes once parses are
+/// bounded (a progress callback that gives up, reported as a syntax error).
+#[test]
+#[ignore = "known hang: the TSX parser loops forever on this text"]
+fn a_tsx_file_the_parser_loops_on_gives_a_result_in_time() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hang.tsx"), "({s:{e/w)w.K>;").unwrap();
+    let run = run_with_limit(&["check", "hang.tsx"], dir.path(), Duration::from_secs(30));
+    assert!(matches!(run.status.code(), Some(0..=2)), "{:?}", run.status);
+}
+
 const SCHEMA: &str = "import { a } from '@aws-amplify/backend';\n\
 const schema = a.schema({ Todo: a.model({ title: a.string() }) }).authorization((allow) => allow.publicApiKey());\n";
 
