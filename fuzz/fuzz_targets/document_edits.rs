@@ -191,7 +191,14 @@ fn assert_same_tree(document: &Tree, expected: &Tree, what: &str, text: &str) {
     let mut left = document.walk();
     let mut right = expected.walk();
     loop {
-        assert_same_node(&left, &right, document, expected, what, text);
+        if node_shape(left.node(), left.field_name())
+            != node_shape(right.node(), right.field_name())
+        {
+            panic!(
+                "{}",
+                difference("nodes", &left, &right, document, expected, what, text)
+            );
+        }
         let left_down = left.goto_first_child();
         let right_down = right.goto_first_child();
         if left_down || right_down {
@@ -236,22 +243,6 @@ fn node_shape(node: Node<'_>, field: Option<&str>) -> impl PartialEq + std::fmt:
         node.start_position(),
         node.end_position(),
     )
-}
-
-fn assert_same_node(
-    left: &TreeCursor<'_>,
-    right: &TreeCursor<'_>,
-    document: &Tree,
-    expected: &Tree,
-    what: &str,
-    text: &str,
-) {
-    if node_shape(left.node(), left.field_name()) != node_shape(right.node(), right.field_name()) {
-        panic!(
-            "{}",
-            difference("nodes", left, right, document, expected, what, text)
-        );
-    }
 }
 
 fn difference(

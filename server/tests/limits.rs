@@ -14,6 +14,10 @@ use std::time::{Duration, Instant};
 
 #[path = "../../tests/src/generate.rs"]
 mod generate;
+#[path = "../../tests/src/process_status.rs"]
+mod process_status;
+
+use process_status::status_kib;
 
 /// What one run of the binary did.
 struct Run {
@@ -24,16 +28,6 @@ struct Run {
     /// The highest `VmHWM` (peak resident memory) seen while it ran, in KiB; 0 where
     /// `/proc` is not there.
     peak_rss_kib: u64,
-}
-
-/// A `/proc/<pid>/status` field in KiB.
-fn status_kib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// Runs `amplint args` in `dir`, killing it after `limit`; output goes to files, so a large

@@ -169,6 +169,25 @@ const DEEP_SHAPES: [(&str, &str); 4] = [
     ("f(() => ", ")"),
 ];
 
+/// Inserts `text` at `position` (one `didChange`); returns the new version.
+async fn insert(client: &mut LspClient, uri: &str, position: Value, text: &str) -> i32 {
+    let edit = json!({"range": {"start": position, "end": position}, "newText": text});
+    client.change(uri, &[edit]).await
+}
+
+const DEEP_URI: &str = "file:///project/deep.ts";
+
+/// A client with 10,000-deep brackets open (`DEEP_URI`) and checked.
+async fn client_with_deep_brackets() -> LspClient {
+    let mut client = LspClient::in_process();
+    client.initialize(None).await;
+    client
+        .open(DEEP_URI, &deeply_nested("[", "]", 10_000))
+        .await;
+    client.diagnostics(DEEP_URI, 1).await;
+    client
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_deep_nesting_is_checked_edited_and_navigated() {
     let mut client = LspClient::in_process();
@@ -200,20 +219,10 @@ async fn ten_thousand_deep_nesting_is_checked_edited_and_navigated() {
         // each is checked and published. (A syntax error at the deepest point kills the
         // server: see `server/tests/lsp_stdio.rs`.)
         let innermost = client.position_of(&uri, "a.string()", 0, 0);
-        let version = client
-            .change(
-                &uri,
-                &[json!({"range": {"start": innermost, "end": innermost}, "newText": "1 + "})],
-            )
-            .await;
+        let version = insert(&mut client, &uri, innermost, "1 + ").await;
         client.diagnostics(&uri, version).await;
         let start = client.position(&uri, 0);
-        let version = client
-            .change(
-                &uri,
-                &[json!({"range": {"start": start, "end": start}, "newText": open})],
-            )
-            .await;
+        let version = insert(&mut client, &uri, start, open).await;
         let diagnostics = client.diagnostics(&uri, version).await;
         assert!(
             diagnostics
@@ -235,14 +244,16 @@ async fn ten_thousand_deep_nesting_is_checked_edited_and_navigated() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "known: completion is quadratic in the nesting depth"]
 async fn completion_ten_thousand_deep_answers_quickly() {
-    let mut client = LspClient::in_process();
-    client.initialize(None).await;
-    let uri = "file:///project/deep.ts";
-    client.open(uri, &deeply_nested("[", "]", 10_000)).await;
-    client.diagnostics(uri, 1).await;
-    let position = client.position_of(uri, "a.string()", 0, 2);
+    let mut client = client_with_deep_brackets().await;
+    let position = client.position_of(DEEP_URI, "a.string()", 0, 2);
     let start = std::time::Instant::now();
-    let answers = ask_at(&mut client, uri, position, &["textDocument/completion"]).await;
+    let answers = ask_at(
+        &mut client,
+        DEEP_URI,
+        position,
+        &["textDocument/completion"],
+    )
+    .await;
     assert_no_internal_error(&answers, "completion");
     assert!(
         start.elapsed() < std::time::Duration::from_secs(1),
@@ -263,21 +274,12 @@ async fn completion_ten_thousand_deep_answers_quickly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "known: amplint/debugText overflows the stack on deep trees (aborts the process)"]
 async fn debug_text_of_a_ten_thousand_deep_document_answers() {
-    let mut client = LspClient::in_process();
-    client.initialize(None).await;
-    let uri = "file:///project/deep.ts";
-    client.open(uri, &deeply_nested("[", "]", 10_000)).await;
-    client.diagnostics(uri, 1).await;
-    let innermost = client.position_of(uri, "a.string()", 0, 0);
-    let version = client
-        .change(
-            uri,
-            &[json!({"range": {"start": innermost, "end": innermost}, "newText": "1 + "})],
-        )
-        .await;
-    client.diagnostics(uri, version).await;
-    let document = client.server_document(uri).await;
-    assert_eq!(document["text"], client.text(uri));
+    let mut client = client_with_deep_brackets().await;
+    let innermost = client.position_of(DEEP_URI, "a.string()", 0, 0);
+    let version = insert(&mut client, DEEP_URI, innermost, "1 + ").await;
+    client.diagnostics(DEEP_URI, version).await;
+    let document = client.server_document(DEEP_URI).await;
+    assert_eq!(document["text"], client.text(DEEP_URI));
     assert_eq!(document["tree_matches_fresh_parse"], true);
     client.shutdown().await;
 }
