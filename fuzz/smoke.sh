@@ -16,7 +16,7 @@ set -uo pipefail
 fuzz_dir="$(cd "$(dirname "$0")" && pwd)"
 cd "$fuzz_dir" || exit 2
 seconds="${FUZZ_SECONDS:-45}"
-targets="${FUZZ_TARGETS:-check_bytes fixture_edits line_index}"
+targets="${FUZZ_TARGETS:-check_bytes fixture_edits document_edits line_index}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
 

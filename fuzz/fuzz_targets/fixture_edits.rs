@@ -6,81 +6,7 @@
 
 use amplint_fuzz::libfuzzer_sys::arbitrary::{self, Arbitrary};
 use amplint_fuzz::libfuzzer_sys::fuzz_target;
-use amplint_fuzz::{check_and_fix, FIXTURES, KINDS};
-
-/// Pieces of Amplify schemas and of TypeScript syntax worth splicing in.
-const TOKENS: &[&str] = &[
-    "a.model({})",
-    "a.model({ id: a.id().required() })",
-    "a.string()",
-    "a.integer()",
-    "a.float()",
-    "a.boolean()",
-    "a.id()",
-    "a.enum(['A', 'B'])",
-    "a.customType({ x: a.string() })",
-    "a.ref('Team')",
-    "a.hasMany('Member', 'teamId')",
-    "a.hasOne('Profile', ['ownerId'])",
-    "a.belongsTo('Team', 'teamId')",
-    ".required()",
-    ".array()",
-    ".default('x')",
-    ".default(1)",
-    ".identifier(['id'])",
-    ".secondaryIndexes((index) => [index('name')])",
-    ".authorization((allow) => [allow.owner()])",
-    ".authorization((allow) => [allow.publicApiKey()])",
-    ".authorization((allow) => [allow.guest(), allow.authenticated('identityPool')])",
-    ".disableOperations(['delete'])",
-    "allow.owner()",
-    "allow.public()",
-    "allow.groups(['Admin'])",
-    ".to(['read'])",
-    "a.query().returns(a.string()).handler(a.handler.function(fn))",
-    "a.mutation()",
-    "defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey' } })",
-    "// amplint-disable-next-line",
-    "/* amplint-disable */",
-    "// amplint-disable-line unknown-related-model",
-    "...shared,",
-    "[key]: a.string(),",
-    "Team: ",
-    "teamId: a.id(),",
-    "'teamId'",
-    "\"Team\"",
-    "`Team`",
-    "const shared = { name: a.string() };",
-    "export",
-    ", ",
-    "\n",
-    "\r\n",
-    "\r",
-    "{",
-    "}",
-    "(",
-    ")",
-    "[",
-    "]",
-    "'",
-    "\"",
-    "`",
-    ";",
-    ".",
-    ":",
-    "=>",
-    "é",
-    "한국어",
-    "😀",
-    "\u{0}",
-    "\u{feff}",
-];
-
-#[derive(Arbitrary, Debug)]
-enum Insertion {
-    Token(u8),
-    Text(String),
-}
+use amplint_fuzz::{check_and_fix, insertion_text, Insertion, FIXTURES, KINDS};
 
 #[derive(Arbitrary, Debug)]
 enum FuzzEdit {
@@ -132,13 +58,6 @@ fn stretch_end(text: &str, start: usize, length: u8) -> usize {
         end -= 1;
     }
     end
-}
-
-fn insertion_text(what: &Insertion) -> &str {
-    match what {
-        Insertion::Token(index) => TOKENS[*index as usize % TOKENS.len()],
-        Insertion::Text(text) => text,
-    }
 }
 
 fn apply(text: &mut String, edit: &FuzzEdit) {

@@ -1,6 +1,7 @@
 //! Invariants the fuzz targets assert on every input, so the fuzzer finds logic bugs and not
 //! only panics. A failed invariant panics with the offending value, which libFuzzer reports
-//! as a crash and saves to `fuzz/artifacts/<target>/`.
+//! as a crash and saves to `fuzz/artifacts/<target>/`. Also the pieces the targets share: the
+//! embedded fixtures and the tokens spliced into them.
 
 use amplint_rules::fix::apply_edits;
 use amplint_rules::syntax::parse;
@@ -10,10 +11,117 @@ use amplint_rules::{
 
 pub use libfuzzer_sys;
 
+use std::time::{Duration, Instant};
+
+use libfuzzer_sys::arbitrary::{self, Arbitrary};
+
 include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 
 /// Both grammars the engine reads with.
 pub const KINDS: [SourceKind; 2] = [SourceKind::TypeScript, SourceKind::Tsx];
+
+/// Whether tree-sitter finishes a fresh parse of `text` with `kind` within a few seconds.
+///
+/// KNOWN BUG (upstream: tree-sitter-typescript's TSX grammar, its issue #323): on some
+/// inputs, such as the 14 bytes `({s:{e/w)w.K>;`, the TSX parser loops forever and keeps
+/// allocating; amplint parses without a bound, so `check` hangs (`artifacts-found/`). The
+/// targets skip the TSX grammar for such text, so the fuzzer keeps looking for other
+/// problems; remove the skip once amplint bounds its parses.
+pub fn parse_terminates(kind: SourceKind, text: &str) -> bool {
+    let mut parser = amplint_rules::syntax::parser(kind);
+    let start = Instant::now();
+    let mut give_up = |_: &tree_sitter::ParseState| start.elapsed() > Duration::from_secs(2);
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut give_up);
+    let bytes = text.as_bytes();
+    let mut read = |offset: usize, _| &bytes[offset.min(bytes.len())..];
+    parser
+        .parse_with_options(&mut read, None, Some(options))
+        .is_some()
+}
+
+/// Pieces of Amplify schemas and of TypeScript syntax worth splicing in (`fixture_edits`,
+/// `document_edits`).
+pub const TOKENS: &[&str] = &[
+    "a.model({})",
+    "a.model({ id: a.id().required() })",
+    "a.string()",
+    "a.integer()",
+    "a.float()",
+    "a.boolean()",
+    "a.id()",
+    "a.enum(['A', 'B'])",
+    "a.customType({ x: a.string() })",
+    "a.ref('Team')",
+    "a.hasMany('Member', 'teamId')",
+    "a.hasOne('Profile', ['ownerId'])",
+    "a.belongsTo('Team', 'teamId')",
+    ".required()",
+    ".array()",
+    ".default('x')",
+    ".default(1)",
+    ".identifier(['id'])",
+    ".secondaryIndexes((index) => [index('name')])",
+    ".authorization((allow) => [allow.owner()])",
+    ".authorization((allow) => [allow.publicApiKey()])",
+    ".authorization((allow) => [allow.guest(), allow.authenticated('identityPool')])",
+    ".disableOperations(['delete'])",
+    "allow.owner()",
+    "allow.public()",
+    "allow.groups(['Admin'])",
+    ".to(['read'])",
+    "a.query().returns(a.string()).handler(a.handler.function(fn))",
+    "a.mutation()",
+    "defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey' } })",
+    "// amplint-disable-next-line",
+    "/* amplint-disable */",
+    "// amplint-disable-line unknown-related-model",
+    "...shared,",
+    "[key]: a.string(),",
+    "Team: ",
+    "teamId: a.id(),",
+    "'teamId'",
+    "\"Team\"",
+    "`Team`",
+    "const shared = { name: a.string() };",
+    "export",
+    ", ",
+    "\n",
+    "\r\n",
+    "\r",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "'",
+    "\"",
+    "`",
+    ";",
+    ".",
+    ":",
+    "=>",
+    "é",
+    "한국어",
+    "😀",
+    "\u{0}",
+    "\u{feff}",
+];
+
+#[derive(Arbitrary, Debug)]
+pub enum Insertion {
+    /// One of [`TOKENS`] (the byte modulo their count).
+    Token(u8),
+    Text(String),
+}
+
+/// Text to insert: a token or free text.
+pub fn insertion_text(what: &Insertion) -> &str {
+    match what {
+        Insertion::Token(index) => TOKENS[*index as usize % TOKENS.len()],
+        Insertion::Text(text) => text,
+    }
+}
 
 /// A span of a single-file check: in the main file, ordered, inside `text`, on character
 /// boundaries.
@@ -67,6 +175,9 @@ fn parses(kind: SourceKind, text: &str) -> bool {
 /// well-formed diagnostics before and after; text that parsed still parses after fixing;
 /// a converged fix is a fixed point (fixing its output again applies nothing).
 pub fn check_and_fix(text: &str, kind: SourceKind) {
+    if kind == SourceKind::Tsx && !parse_terminates(kind, text) {
+        return; // KNOWN BUG: see `parse_terminates`.
+    }
     let settings = Settings::default();
     let result = check(text, kind, &settings);
     assert_diagnostics_well_formed(text, &result.diagnostics);
@@ -164,4 +275,3 @@ fn assert_no_fix_breaks_the_syntax(text: &str, kind: SourceKind) {
     }
     panic!("{kind:?}: fix_all rejected its fixes, but replaying them found no syntax error");
 }
-

@@ -167,3 +167,35 @@ fn exits_after_shutdown_without_the_input_closing() {
     assert!(status.success());
     drop(stdin);
 }
+
+/// KNOWN CRASH: a syntax error deep in nested objects kills the server. With
+/// `{ x: ` × depth around `1, a.string()`, tree-sitter recovers with a missing (empty) node
+/// at the deepest level; `syntax_error_regions` (`rules/src/syntax.rs`) asks that node for
+/// its `parent()`, and tree-sitter 0.25 finds the parent of an empty node by recursing
+/// from the root (`ts_node_child_with_descendant`, node.c:581), one C frame per level. On
+/// the checker thread (2 MiB stack) that overflows at about 3,000 levels (release build:
+/// 2,000 answers, 3,000 aborts with `thread 'amplint-checker' has overflowed its stack`);
+/// `amplint check` on the main thread (8 MiB) aborts at 10,000. Passes once the region
+/// is widened with a cursor (`goto_parent`) instead of `Node::parent`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "known crash: stack overflow in syntax_error_regions on a deep syntax error"]
+async fn a_syntax_error_three_thousand_objects_deep_does_not_kill_the_server() {
+    let depth = 3_000;
+    let text = format!(
+        "const schema = a.schema({{ T: a.model({{ x: {}1, a.string(){} }}) }});\n",
+        "{ x: ".repeat(depth),
+        " }".repeat(depth)
+    );
+    let (mut child, mut client) = spawn().await;
+    client.initialize(None).await;
+    client.open(URI, &text).await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    assert!(
+        diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic["code"] == "syntax-error"),
+        "{diagnostics:#?}"
+    );
+    client.shutdown().await;
+    let _ = child.wait().await;
+}

@@ -14,6 +14,7 @@
 
 pub mod generate;
 pub mod lsp_client;
+pub mod process_status;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use amplint_tests::generate;
 use amplint_tests::lsp_client::LspClient;
+use amplint_tests::process_status::status_kib;
 use serde_json::json;
 
 const URI: &str = "file:///project/amplify/data/resource.ts";
@@ -42,16 +43,6 @@ async fn spawn() -> (tokio::process::Child, LspClient) {
     let stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
     (child, LspClient::new(stdout, stdin))
-}
-
-/// A `/proc/<pid>/status` field in KiB (`VmRSS`, `VmHWM`).
-fn status_kib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 fn percentile(sorted: &[Duration], fraction: f64) -> Duration {

@@ -157,3 +157,29 @@ async fn typing_character_by_character_keeps_the_tree_equal_to_a_fresh_parse() {
         client.shutdown().await;
     }
 }
+
+/// KNOWN DIFFERENCE (found by the `document_edits` fuzz target, minimised; reproducer in
+/// `fuzz/artifacts-found/`): with a syntax error, tree-sitter's incremental reparse can
+/// recover differently from a fresh parse of the same text. Here one edit replaces `({s`
+/// with `"` in `p({s({\nP:({:()[''])})((w)=y)`: the fresh parse is one call expression
+/// with small ERROR nodes, the incremental one (from the correctly edited old tree) a
+/// top-level ERROR holding most of the text. The server's `InputEdit`s are right (the fuzz
+/// target checks them against edits computed independently); the difference is
+/// tree-sitter's (the same class as tree-sitter/tree-sitter#1444 and #1645), with both
+/// grammars. So while a document has a syntax error, the server may see a different tree
+/// (and report different diagnostics) than `amplint check` on the same text. Passes once
+/// the server reparses from scratch when the incremental tree has an error (or tree-sitter
+/// changes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "known: tree-sitter's incremental error recovery differs from a fresh parse"]
+async fn an_edit_into_a_syntax_error_leaves_the_tree_of_a_fresh_parse() {
+    let mut client = LspClient::in_process();
+    client.initialize(Some(&[ClientEncoding::Utf8])).await;
+    client.open(URI, "p({s({\nP:({:()[''])})((w)=y)").await;
+    let edit = json!({"range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 4}}, "newText": "\""});
+    client.change(URI, &[edit]).await;
+    let document = client.server_document(URI).await;
+    assert_eq!(document["text"], "p\"({\nP:({:()[''])})((w)=y)");
+    assert_eq!(document["tree_matches_fresh_parse"], true);
+    client.shutdown().await;
+}

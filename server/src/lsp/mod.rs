@@ -8,7 +8,9 @@ mod checker;
 mod code_actions;
 mod completion;
 mod diagnostics;
-mod document;
+// Public only for the fuzz target `document_edits` (`fuzz/`).
+#[doc(hidden)]
+pub mod document;
 mod encoding;
 mod hover;
 mod names;
