@@ -98,15 +98,19 @@ fn parse_reusing_parser(kind: SourceKind, text: &str, old_tree: Option<&Tree>) -
 }
 
 /// How many progress reports (tree-sitter sends one about every 100 parse operations) may
-/// pass without the parse moving forward in the text before it is abandoned. A healthy parse
-/// of a large schema moves every few reports; the looping TSX grammar never does.
-const STALLED_REPORTS: u32 = 5_000;
+/// pass without the parse moving forward in the text before it is abandoned, plus one per
+/// [`STALL_BYTES_PER_REPORT`] bytes of text: a healthy parse moves every few reports while
+/// reading, but finishing a large tree (balancing it) takes work in proportion to its size
+/// at the end of the text. The looping TSX grammar never moves.
+const STALLED_REPORTS: usize = 5_000;
+const STALL_BYTES_PER_REPORT: usize = 8;
 
 /// Parses with `parser`, or `None` when the parse stopped advancing ([`STALLED_REPORTS`]).
 pub fn parse_bounded(parser: &mut Parser, text: &str, old_tree: Option<&Tree>) -> Option<Tree> {
     let bytes = text.as_bytes();
     let mut furthest = 0usize;
-    let mut stalled = 0u32;
+    let mut stalled = 0usize;
+    let limit = STALLED_REPORTS + text.len() / STALL_BYTES_PER_REPORT;
     let mut progress = |state: &tree_sitter::ParseState| {
         let offset = state.current_byte_offset();
         if offset > furthest {
@@ -116,7 +120,7 @@ pub fn parse_bounded(parser: &mut Parser, text: &str, old_tree: Option<&Tree>) -
             stalled += 1;
         }
         // `true` cancels the parse.
-        stalled > STALLED_REPORTS
+        stalled > limit
     };
     let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
     let tree = parser.parse_with_options(
@@ -128,6 +132,47 @@ pub fn parse_bounded(parser: &mut Parser, text: &str, old_tree: Option<&Tree>) -
         parser.reset();
     }
     tree
+}
+
+/// Whether two trees have the same shape: node kinds, byte ranges, missing and error
+/// nodes, in the same order. Walks both with cursors (no recursion: `to_sexp` recurses
+/// and a deep tree overflowed the stack).
+pub fn same_tree(a: &Tree, b: &Tree) -> bool {
+    let (mut left, mut right) = (a.walk(), b.walk());
+    loop {
+        let (l, r) = (left.node(), right.node());
+        if l.kind_id() != r.kind_id()
+            || l.byte_range() != r.byte_range()
+            || l.is_missing() != r.is_missing()
+            || l.is_error() != r.is_error()
+            || left.field_id() != right.field_id()
+        {
+            return false;
+        }
+        let (down_l, down_r) = (left.goto_first_child(), right.goto_first_child());
+        if down_l != down_r {
+            return false;
+        }
+        if down_l {
+            continue;
+        }
+        loop {
+            let (next_l, next_r) = (left.goto_next_sibling(), right.goto_next_sibling());
+            if next_l != next_r {
+                return false;
+            }
+            if next_l {
+                break;
+            }
+            let (up_l, up_r) = (left.goto_parent(), right.goto_parent());
+            if up_l != up_r {
+                return false;
+            }
+            if !up_l {
+                return true;
+            }
+        }
+    }
 }
 
 /// The text of `node`.

@@ -178,7 +178,6 @@ fn exits_after_shutdown_without_the_input_closing() {
 /// `amplint check` on the main thread (8 MiB) aborts at 10,000. Passes once the region
 /// is widened with a cursor (`goto_parent`) instead of `Node::parent`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known crash: stack overflow in syntax_error_regions on a deep syntax error"]
 async fn a_syntax_error_three_thousand_objects_deep_does_not_kill_the_server() {
     let depth = 3_000;
     let text = format!(

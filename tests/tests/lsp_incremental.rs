@@ -171,7 +171,6 @@ async fn typing_character_by_character_keeps_the_tree_equal_to_a_fresh_parse() {
 /// the server reparses from scratch when the incremental tree has an error (or tree-sitter
 /// changes).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known: tree-sitter's incremental error recovery differs from a fresh parse"]
 async fn an_edit_into_a_syntax_error_leaves_the_tree_of_a_fresh_parse() {
     let mut client = LspClient::in_process();
     client.initialize(Some(&[ClientEncoding::Utf8])).await;

@@ -272,7 +272,6 @@ async fn completion_ten_thousand_deep_answers_quickly() {
 /// editor test scripts use it), but any client can send it. Passes once the comparison
 /// walks the trees with a cursor instead. Run alone: a failure aborts the test process.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known: amplint/debugText overflows the stack on deep trees (aborts the process)"]
 async fn debug_text_of_a_ten_thousand_deep_document_answers() {
     let mut client = client_with_deep_brackets().await;
     let innermost = client.position_of(DEEP_URI, "a.string()", 0, 0);

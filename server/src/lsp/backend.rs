@@ -520,8 +520,7 @@ impl Backend {
         Ok(Some(DebugText {
             version: snapshot.version,
             text: snapshot.text.to_string(),
-            tree_matches_fresh_parse: fresh.root_node().to_sexp()
-                == snapshot.tree.root_node().to_sexp(),
+            tree_matches_fresh_parse: amplint_rules::syntax::same_tree(&fresh, &snapshot.tree),
         }))
     }
 

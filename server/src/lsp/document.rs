@@ -54,6 +54,12 @@ impl Document {
         }
         let text: String = self.rope.to_string();
         self.tree = parse(self.kind, &text, Some(&self.tree));
+        // tree-sitter's incremental error recovery can differ from a fresh parse of the same
+        // text; while the document has a syntax error it is parsed from scratch, so the
+        // server sees what `amplint check` sees.
+        if self.tree.root_node().has_error() {
+            self.tree = parse(self.kind, &text, None);
+        }
         self.text = Arc::from(text);
         self.version = version;
     }
