@@ -214,13 +214,7 @@ impl LoadedConfig {
 
 /// The path as shown in messages: relative to the working directory when below it.
 fn shown_path(path: &Path) -> String {
-    let current = std::env::current_dir().ok();
-    current
-        .as_deref()
-        .and_then(|directory| path.strip_prefix(directory).ok())
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    crate::cli::discover::display_relative(path, std::env::current_dir().ok().as_deref())
 }
 
 fn absolute(path: &Path) -> PathBuf {

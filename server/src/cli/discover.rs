@@ -101,7 +101,9 @@ fn is_declaration_file(path: &Path) -> bool {
         .is_some_and(|name| name.ends_with(".d.ts"))
 }
 
-fn display_relative(path: &Path, current_dir: Option<&Path>) -> String {
+/// A path for messages: relative to the working directory when below it (and without a
+/// leading `./`).
+pub fn display_relative(path: &Path, current_dir: Option<&Path>) -> String {
     let relative = current_dir
         .and_then(|dir| path.strip_prefix(dir).ok())
         .or_else(|| path.strip_prefix("./").ok())

@@ -102,7 +102,10 @@ impl CheckedUnit {
                 display_path: if is_root {
                     source.display_path.clone()
                 } else {
-                    display(&file.path)
+                    super::discover::display_relative(
+                        &file.path,
+                        std::env::current_dir().ok().as_deref(),
+                    )
                 },
                 line_index: LineIndex::new(&own_text),
                 fixed_text: original.as_ref().map(|_| own_text.clone()),
@@ -151,17 +154,6 @@ fn within_own_file(mut diagnostic: Diagnostic) -> Diagnostic {
             .for_each(|edit| edit.span.file = FileId::MAIN);
     }
     diagnostic
-}
-
-/// A path for messages: relative to the working directory when under it.
-fn display(path: &Path) -> String {
-    let current = std::env::current_dir().ok();
-    current
-        .as_deref()
-        .and_then(|dir| path.strip_prefix(dir).ok())
-        .unwrap_or(path)
-        .display()
-        .to_string()
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
