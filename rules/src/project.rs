@@ -73,6 +73,17 @@ impl Project {
     /// Loads `entry` (whose text is given) and, breadth first, every file reachable by
     /// relative `import`/`export ... from` specifiers, up to [`MAX_FILES`].
     pub fn load(entry: &Path, entry_text: &str, loader: &dyn SourceLoader) -> Project {
+        Project::load_parsed(entry, entry_text, None, loader)
+    }
+
+    /// [`Project::load`] with the entry's tree when the caller has it already (the language
+    /// server keeps one per open document).
+    pub fn load_parsed(
+        entry: &Path,
+        entry_text: &str,
+        entry_tree: Option<(SourceKind, Tree)>,
+        loader: &dyn SourceLoader,
+    ) -> Project {
         let mut project = Project {
             text: String::new(),
             files: Vec::new(),
@@ -82,7 +93,10 @@ impl Project {
         let entry = normalize(entry);
         let kind =
             SourceKind::from_path(&entry.to_string_lossy()).unwrap_or(SourceKind::TypeScript);
-        project.push(entry.clone(), kind, entry_text);
+        match entry_tree {
+            Some((kind, tree)) => project.push_parsed(entry.clone(), kind, entry_text, tree),
+            None => project.push(entry.clone(), kind, entry_text),
+        };
         by_path.insert(entry, FileId::MAIN);
         // Level by level: the files a level names are read, then parsed on all cores.
         let mut next = 0;

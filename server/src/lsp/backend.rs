@@ -188,6 +188,7 @@ fn check_projects(
     shared: &Shared,
     entries: &[std::path::PathBuf],
     loader: &BufferLoader,
+    open: Option<(&std::path::Path, &Snapshot)>,
     encoding: amplint_rules::line_index::Encoding,
 ) -> (
     Vec<(Url, Vec<tower_lsp::lsp_types::Diagnostic>)>,
@@ -196,8 +197,18 @@ fn check_projects(
     let mut per_file: Vec<(Url, Vec<tower_lsp::lsp_types::Diagnostic>)> = Vec::new();
     let mut config_error = None;
     for entry in entries {
-        let Some(project) = workspace::load(entry, loader) else {
-            continue;
+        // The document being edited is often the entry: its tree is already parsed.
+        let project = match open {
+            Some((path, snapshot)) if path == entry.as_path() => Project::load_parsed(
+                entry,
+                &snapshot.text,
+                Some((snapshot.kind, snapshot.tree.clone())),
+                loader,
+            ),
+            _ => match workspace::load(entry, loader) {
+                Some(project) => project,
+                None => continue,
+            },
         };
         let (settings, error) = Url::from_file_path(entry)
             .map(|entry_uri| shared.settings_for(&entry_uri))
@@ -457,7 +468,10 @@ impl Backend {
                 let entries = shared.project_entries(&task_uri, &snapshot.text);
                 if !entries.is_empty() {
                     let loader = shared.buffers();
-                    let outcome = guarded(|| check_projects(&shared, &entries, &loader, encoding));
+                    let trigger = task_uri.to_file_path().ok().map(|path| identity(&path));
+                    let open = trigger.as_deref().map(|path| (path, &snapshot));
+                    let outcome =
+                        guarded(|| check_projects(&shared, &entries, &loader, open, encoding));
                     return answer.send(Some(outcome.map(|(per_file, config_error)| {
                         (Published::Files(per_file), config_error)
                     })));
