@@ -4,7 +4,7 @@ use tree_sitter::Tree;
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{apply_edits, Applicability, Edit};
-use crate::model::{extract, extract_project, extract_split, FileModel};
+use crate::model::{extract, extract_project, join_halves, FileModel};
 use crate::project::{Project, SourceLoader};
 use crate::registry::{all_rules, Rule};
 use crate::rules::Context;
@@ -38,9 +38,17 @@ pub fn check_with_split_threshold(
     split_min_bytes: usize,
 ) -> CheckResult {
     if !source.contains("amplint-disable") {
-        if let Some(trees) = split::parse_split(kind, source, split_min_bytes) {
-            let model = extract_split(&trees, source, FileId::MAIN);
-            return check_model(source, model, None, None, settings);
+        let extract_half = |tree: &Tree| extract(tree, source, FileId::MAIN);
+        if let Some((trees, halves)) =
+            split::parse_split_then(kind, source, split_min_bytes, extract_half)
+        {
+            let model = join_halves(halves, trees.cut);
+            // Freeing two large trees takes a while: it happens beside the rules.
+            let (result, ()) = rayon::join(
+                || check_model(source, model, None, None, settings),
+                move || drop(trees),
+            );
+            return result;
         }
     }
     let tree = parse(kind, source, None);

@@ -41,6 +41,18 @@ pub struct SplitTrees {
 /// Parses `source` as two halves on two threads, or returns `None` when the file should
 /// be parsed whole (small, no single schema object, or a half that does not parse cleanly).
 pub fn parse_split(kind: SourceKind, source: &str, min_bytes: usize) -> Option<SplitTrees> {
+    parse_split_then(kind, source, min_bytes, |_| ()).map(|(trees, _)| trees)
+}
+
+/// [`parse_split`], and `work` run on each half's tree on the thread that parsed it, as
+/// soon as that half is parsed and found sound: neither core waits for the other between
+/// parsing and the work. The results come in the halves' order.
+pub fn parse_split_then<T: Send>(
+    kind: SourceKind,
+    source: &str,
+    min_bytes: usize,
+    work: impl Fn(&Tree) -> T + Sync,
+) -> Option<(SplitTrees, [T; 2])> {
     if kind != SourceKind::TypeScript || source.len() < min_bytes {
         return None;
     }
@@ -48,28 +60,34 @@ pub fn parse_split(kind: SourceKind, source: &str, min_bytes: usize) -> Option<S
     let end = source.len();
     let first_ranges = [range(source, 0, cut.at), range(source, cut.close, end)];
     let second_ranges = [range(source, 0, cut.open + 1), range(source, cut.at, end)];
-    let parse = |ranges: &[Range]| -> Option<Tree> {
+    let half = |ranges: &[Range]| -> Option<(Tree, T)> {
         let mut parser: Parser = parser(kind);
         parser.set_included_ranges(ranges).ok()?;
-        crate::syntax::parse_bounded(&mut parser, source, None)
+        let tree = crate::syntax::parse_bounded(&mut parser, source, None)?;
+        if tree.root_node().has_error() || !object_at(&tree, cut) {
+            return None;
+        }
+        let result = work(&tree);
+        Some((tree, result))
     };
-    let (first, second) = rayon::join(|| parse(&first_ranges), || parse(&second_ranges));
-    let (first, second) = (first?, second?);
-    if first.root_node().has_error() || second.root_node().has_error() {
-        return None;
-    }
-    // The object must be where the scan put it, in both trees.
-    let object_at = |tree: &Tree| -> bool {
-        tree.root_node()
-            .descendant_for_byte_range(cut.open, cut.open + 1)
-            .and_then(|brace| brace.parent())
-            .is_some_and(|object: Node<'_>| {
-                object.kind() == "object"
-                    && object.start_byte() == cut.open
-                    && object.end_byte() == cut.close + 1
-            })
-    };
-    (object_at(&first) && object_at(&second)).then_some(SplitTrees { first, second, cut })
+    let (first, second) = rayon::join(|| half(&first_ranges), || half(&second_ranges));
+    let ((first, first_result), (second, second_result)) = (first?, second?);
+    Some((
+        SplitTrees { first, second, cut },
+        [first_result, second_result],
+    ))
+}
+
+/// Whether the schema object is where the scan put it, in `tree`.
+fn object_at(tree: &Tree, cut: Cut) -> bool {
+    tree.root_node()
+        .descendant_for_byte_range(cut.open, cut.open + 1)
+        .and_then(|brace| brace.parent())
+        .is_some_and(|object: Node<'_>| {
+            object.kind() == "object"
+                && object.start_byte() == cut.open
+                && object.end_byte() == cut.close + 1
+        })
 }
 
 fn range(source: &str, start: usize, end: usize) -> Range {

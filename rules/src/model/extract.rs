@@ -8,7 +8,7 @@ use super::auth::Authorization;
 use super::types::*;
 use super::{DefineData, FileModel, Schema};
 use crate::span::FileId;
-use crate::split::SplitTrees;
+use crate::split::{Cut, SplitTrees};
 use crate::syntax::{node_text, Fields};
 use crate::value::{Chain, Entry, Evaluator, ObjectValue, ProjectScopes, Value};
 
@@ -64,14 +64,20 @@ fn extract_with<'a>(mut evaluator: Evaluator<'a>, tree: &'a Tree, source: &str) 
 /// Extracts a file parsed as two halves ([`crate::split`]): each half is extracted on its
 /// own core, and the second half's members of the schema object join the first's.
 pub fn extract_split(trees: &SplitTrees, source: &str, file: FileId) -> FileModel {
-    let (mut first, second) = rayon::join(
+    let (first, second) = rayon::join(
         || extract(&trees.first, source, file),
         || extract(&trees.second, source, file),
     );
+    join_halves([first, second], trees.cut)
+}
+
+/// The model of a file parsed as two halves, from the models of its halves: the second
+/// half's members of the schema object (the one that was cut) join the first's.
+pub fn join_halves([mut first, second]: [FileModel; 2], cut: Cut) -> FileModel {
     let is_cut = |schema: &Schema| {
         schema
             .object_span
-            .is_some_and(|span| span.start == trees.cut.open)
+            .is_some_and(|span| span.start == cut.open)
     };
     let second_half = second.schemas.into_iter().find(|schema| is_cut(schema));
     if let (Some(schema), Some(second_half)) = (

@@ -10,7 +10,7 @@ mod extract;
 mod types;
 
 pub use auth::{AuthRule, Authorization, Operations};
-pub use extract::{extract, extract_project, extract_split};
+pub use extract::{extract, extract_project, extract_split, join_halves};
 pub use types::{
     CustomOperation, CustomType, EnumDef, Field, FieldKind, IdentifierDecl, IndexDef, Model,
     OperationKind, References, RelationKind, Relationship, Scalar, SchemaType, SecondaryIndexes,
