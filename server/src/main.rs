@@ -23,10 +23,17 @@ enum Command {
     Server,
 }
 
+#[global_allocator]
+static ALLOCATOR: amplint::memory::Allocator = amplint::memory::Allocator;
+
 fn main() -> ExitCode {
     let arguments = Arguments::parse();
     let outcome = match arguments.command {
-        Command::Check(arguments) => cli::check::run(arguments),
+        Command::Check(arguments) => {
+            // Before anything is parsed (see `memory`): a check is a short batch run.
+            amplint::memory::use_mimalloc_for_this_run();
+            cli::check::run(arguments)
+        }
         Command::Rule(arguments) => cli::rule::run(arguments),
         Command::Server => lsp::run().map(|()| cli::Status::Clean),
     };

@@ -66,7 +66,6 @@ pub enum ColorChoice {
 }
 
 pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
-    crate::memory::tune_for_batch();
     let fix_level = if arguments.unsafe_fixes {
         Some(Applicability::Unsafe)
     } else if arguments.fix || arguments.diff {
