@@ -4,7 +4,9 @@ use tree_sitter::Tree;
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{apply_edits, Applicability, Edit};
-use crate::model::{extract, extract_project, join_halves, FileModel};
+use crate::model::{
+    extract, extract_after_edit, extract_project, join_halves, FileModel, TextChange,
+};
 use crate::project::{Project, SourceLoader};
 use crate::registry::{all_rules, Rule};
 use crate::rules::Context;
@@ -57,7 +59,30 @@ pub fn check_with_split_threshold(
 
 /// Checks one file already parsed (the language server keeps its trees).
 pub fn check_tree(source: &str, tree: &Tree, settings: &Settings) -> CheckResult {
-    let model = extract(tree, source, FileId::MAIN);
+    check_extracted(source, tree, extract(tree, source, FileId::MAIN), settings)
+}
+
+/// [`check_tree`] after an edit, given the model of the text before it (from a check of an
+/// error-free parse): the types the edit did not touch are kept instead of read again
+/// ([`extract_after_edit`]). The result is [`check_tree`]'s. Also says whether `previous`
+/// was reused.
+pub fn check_tree_after_edit(
+    source: &str,
+    tree: &Tree,
+    settings: &Settings,
+    previous: FileModel,
+    change: TextChange,
+) -> (CheckResult, bool) {
+    let (model, reused) = extract_after_edit(tree, source, previous, change);
+    (check_extracted(source, tree, model, settings), reused)
+}
+
+fn check_extracted(
+    source: &str,
+    tree: &Tree,
+    model: FileModel,
+    settings: &Settings,
+) -> CheckResult {
     let syntax_error =
         first_syntax_error(tree).map(|range| Span::new(FileId::MAIN, range.start, range.end));
     let mut result = check_model(source, model, syntax_error, Some(tree), settings);

@@ -866,6 +866,17 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Evaluates one `key: value` pair of an object literal on its own, as the object's
+    /// evaluation would; `None` when its key cannot be read.
+    pub(crate) fn eval_pair(&mut self, pair: Node<'a>) -> Option<Entry> {
+        let mut members = Members::default();
+        self.eval_member_of_object(pair, &[], &mut members);
+        match (members.complete, members.entries.pop()) {
+            (true, Some(entry)) if members.entries.is_empty() => Some(entry),
+            _ => None,
+        }
+    }
+
     /// Evaluates one member of an object literal (a pair, a shorthand, a spread) into
     /// `members`.
     fn eval_member_of_object(

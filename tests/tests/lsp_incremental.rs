@@ -1,7 +1,7 @@
 //! Incremental sync under load: 1,000 edits pipelined without waiting, with CJK, emoji
 //! and CRLF, in each position encoding; the server must end with exactly the client's text.
 
-use amplint_tests::lsp_client::{position_of, ClientEncoding, LspClient};
+use amplint_tests::lsp_client::{position_of, range_of, ClientEncoding, LspClient};
 use serde_json::{json, Value};
 
 const URI: &str = "file:///project/amplify/data/resource.ts";
@@ -180,5 +180,77 @@ async fn an_edit_into_a_syntax_error_leaves_the_tree_of_a_fresh_parse() {
     let document = client.server_document(URI).await;
     assert_eq!(document["text"], "p\"({\nP:({:()[''])})((w)=y)");
     assert_eq!(document["tree_matches_fresh_parse"], true);
+    client.shutdown().await;
+}
+
+/// Typing inside the models of a schema: after each edit the server checks from the
+/// previous model (re-reading only the edited type); what it publishes must be exactly
+/// what a check of the whole text finds. The edits keep the syntax valid (a model is only
+/// reused from a clean parse): letters typed into and deleted from names, and modifiers
+/// added after calls, which make and mend problems.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_after_each_edit_equal_a_check_of_the_whole_text() {
+    use amplint_rules::{check, Settings, SourceKind};
+
+    let encoding = ClientEncoding::Utf16;
+    let mut client = LspClient::in_process();
+    client.initialize(None).await;
+    // Problems in every group of models (a misspelt related model, an enum made
+    // required), so that the diagnostics after an edit must move with the text.
+    let text = amplint_tests::generate::schema(12)
+        .replace("a.belongsTo('Team", "a.belongsTo('Teem")
+        .replace("'ARCHIVED'])", "'ARCHIVED']).required()");
+    client.open(URI, &text).await;
+    client.diagnostics(URI, 1).await;
+    let first = text.find("Team0").unwrap();
+    let mut random = Random(0x1ca1);
+    for _ in 0..150 {
+        let text = client.text(URI).to_string();
+        let last = text.rfind("Profile").unwrap();
+        let word = |offset: usize| text.as_bytes()[offset].is_ascii_alphanumeric();
+        let mut at = first + random.next(last - first);
+        let (start, end, typed) = match random.next(3) {
+            // A letter into a name, or one out of it.
+            choice @ (0 | 1) => {
+                while !(word(at - 1) && word(at)) {
+                    at += 1;
+                }
+                if choice == 0 {
+                    (at, at, "x")
+                } else {
+                    (at, at + 1, "")
+                }
+            }
+            // A modifier after a call.
+            _ => {
+                while text.as_bytes()[at] != b')' {
+                    at += 1;
+                }
+                (at + 1, at + 1, ".required()")
+            }
+        };
+        let edit = json!({"range": range_of(&text, start..end, encoding), "newText": typed});
+        let version = client.change(URI, &[edit]).await;
+        let published = client.diagnostics(URI, version).await;
+        let text = client.text(URI);
+        let expected: Vec<(Value, String)> =
+            check(text, SourceKind::TypeScript, &Settings::default())
+                .diagnostics
+                .iter()
+                .map(|diagnostic| {
+                    let span = diagnostic.span;
+                    let range = range_of(text, span.start..span.end, encoding);
+                    (range, diagnostic.rule.to_string())
+                })
+                .collect();
+        let got: Vec<(Value, String)> = published
+            .iter()
+            .map(|diagnostic| {
+                let code = diagnostic["code"].as_str().unwrap_or("").to_string();
+                (diagnostic["range"].clone(), code)
+            })
+            .collect();
+        assert_eq!(got, expected, "version {version}:\n{text}");
+    }
     client.shutdown().await;
 }

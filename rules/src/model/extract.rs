@@ -5,9 +5,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tree_sitter::{Node, Tree};
 
 use super::auth::Authorization;
+use super::shift::{Shift, TextChange};
 use super::types::*;
 use super::{DefineData, FileModel, Schema};
-use crate::span::FileId;
+use crate::span::{FileId, Span};
 use crate::split::{Cut, SplitTrees};
 use crate::syntax::{node_text, Fields};
 use crate::value::{Chain, Entry, Evaluator, ObjectValue, ProjectScopes, Value};
@@ -18,6 +19,144 @@ const PARALLEL_TYPES: usize = 64;
 /// Extracts every `a.schema({...})` and `defineData({...})` of a parsed file.
 pub fn extract(tree: &Tree, source: &str, file: FileId) -> FileModel {
     extract_with(Evaluator::new(tree, source, file), tree, source)
+}
+
+/// Extracts a file after an edit, from the model of the text before it: when the edit
+/// stayed inside one `Name: value` entry of a schema object, only that entry is read again
+/// and every other part of `previous` follows the edit ([`Shift`]); otherwise the whole
+/// file is extracted. The result is the same as [`extract`]'s either way (a property test
+/// holds the two together); typing inside one model of a large schema costs the reading
+/// of that model instead of all of them.
+///
+/// `tree` must be the parse of `source`, the text after `change`; `previous`, the model of
+/// an error-free parse of the text before it (a single file, [`FileId::MAIN`]). Also says
+/// whether `previous` was reused.
+pub fn extract_after_edit(
+    tree: &Tree,
+    source: &str,
+    previous: FileModel,
+    change: TextChange,
+) -> (FileModel, bool) {
+    match reuse_after_edit(tree, source, previous, change) {
+        Ok(model) => (model, true),
+        Err(()) => (extract(tree, source, FileId::MAIN), false),
+    }
+}
+
+fn reuse_after_edit(
+    tree: &Tree,
+    source: &str,
+    mut model: FileModel,
+    change: TextChange,
+) -> Result<FileModel, ()> {
+    let root = tree.root_node();
+    // A tree with errors is read as a whole (its recovered shape can change anywhere);
+    // combined schemas share types between schemas.
+    if root.has_error()
+        || root.end_byte() != source.len()
+        || model
+            .schemas
+            .iter()
+            .any(|schema| schema.combine_span.is_some() || !schema.combined_with.is_empty())
+    {
+        return Err(());
+    }
+    let inside = |span: Span| span.start < change.start && change.old_end < span.end;
+    let mut found = model
+        .schemas
+        .iter()
+        .enumerate()
+        .filter(|(_, schema)| schema.object_span.is_some_and(inside));
+    let (schema_index, schema) = found.next().ok_or(())?;
+    if found.next().is_some() || !schema.complete {
+        return Err(());
+    }
+    let object_span = schema.object_span.ok_or(())?;
+    // Every type must be a pair written in the object itself (no spread entries), so the
+    // object's pairs and the types match one to one, in order.
+    let own = |schema_type: &SchemaType| {
+        schema_type.key_kind != crate::value::KeyKind::Spread
+            && object_span.start < schema_type.span.start
+            && schema_type.span.end < object_span.end
+    };
+    if !schema.types.iter().all(own) {
+        return Err(());
+    }
+    let edited = schema
+        .types
+        .iter()
+        .position(|schema_type| {
+            schema_type.span.start <= change.start && change.old_end <= schema_type.span.end
+        })
+        .ok_or(())?;
+    // The object in the new tree: same start, its end moved by the edit, and pairs where
+    // the old types were (moved by the edit after it).
+    let object = root
+        .descendant_for_byte_range(object_span.start, object_span.start + 1)
+        .and_then(|brace| brace.parent())
+        .filter(|object| {
+            object.kind() == "object"
+                && object.start_byte() == object_span.start
+                && object.end_byte() == moved_end(object_span, change)
+        })
+        .ok_or(())?;
+    let mut cursor = object.walk();
+    let mut pairs = object
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() != "comment");
+    let mut edited_pair = None;
+    for (index, schema_type) in schema.types.iter().enumerate() {
+        let pair = pairs.next().ok_or(())?;
+        if pair.kind() != "pair" {
+            return Err(());
+        }
+        let mut expected = schema_type.span;
+        expected.shift(change);
+        if index == edited {
+            if pair.start_byte() != schema_type.span.start
+                || pair.end_byte() != moved_end(schema_type.span, change)
+            {
+                return Err(());
+            }
+            edited_pair = Some(pair);
+        } else if (pair.start_byte(), pair.end_byte()) != (expected.start, expected.end) {
+            return Err(());
+        }
+    }
+    if pairs.next().is_some() {
+        return Err(());
+    }
+    let mut evaluator = Evaluator::new(tree, source, FileId::MAIN);
+    if evaluator.builder_names != model.builder_names {
+        return Err(());
+    }
+    let entry = evaluator.eval_pair(edited_pair.ok_or(())?).ok_or(())?;
+    let mut fresh = Some(schema_type(entry, &evaluator.builder_names));
+    for (index, schema) in model.schemas.iter_mut().enumerate() {
+        if index != schema_index {
+            schema.shift(change);
+            continue;
+        }
+        let mut types = std::mem::take(&mut schema.types);
+        schema.shift(change);
+        for (index, schema_type) in types.iter_mut().enumerate() {
+            match fresh.take_if(|_| index == edited) {
+                Some(fresh) => *schema_type = fresh,
+                None => schema_type.shift(change),
+            }
+        }
+        schema.types = types;
+        schema.index_types();
+    }
+    model.define_data.shift(change);
+    Ok(model)
+}
+
+/// Where a span that ends after `change` ends once the edit is made.
+fn moved_end(span: Span, change: TextChange) -> usize {
+    let mut moved = span;
+    moved.shift(change);
+    moved.end
 }
 
 /// Extracts the entry file of a project, following its imports into the other files.

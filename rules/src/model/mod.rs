@@ -7,10 +7,12 @@
 
 mod auth;
 mod extract;
+mod shift;
 mod types;
 
 pub use auth::{AuthRule, Authorization, Operations};
-pub use extract::{extract, extract_project, extract_split, join_halves};
+pub use extract::{extract, extract_after_edit, extract_project, extract_split, join_halves};
+pub use shift::TextChange;
 pub use types::{
     CustomOperation, CustomType, EnumDef, Field, FieldKind, IdentifierDecl, IndexDef, Model,
     OperationKind, References, RelationKind, Relationship, Scalar, SchemaType, SecondaryIndexes,
@@ -77,12 +79,15 @@ impl Schema {
     }
 
     pub(crate) fn index_types(&mut self) {
-        self.by_name.clear();
+        // Built anew at the exact size: the same types give the same map whichever way
+        // the schema was read (see `extract_after_edit`).
+        self.by_name = FxHashMap::with_capacity_and_hasher(self.types.len(), Default::default());
         for (index, schema_type) in self.types.iter().enumerate() {
             // The last entry wins, as in JavaScript.
             self.by_name.insert(schema_type.name.clone(), index);
         }
-        self.combined_by_name.clear();
+        self.combined_by_name =
+            FxHashMap::with_capacity_and_hasher(self.combined_with.len(), Default::default());
         for (index, schema_type) in self.combined_with.iter().enumerate() {
             self.combined_by_name
                 .entry(schema_type.name.clone())

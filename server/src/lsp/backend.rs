@@ -48,7 +48,15 @@ pub(crate) struct Shared {
     roots: Mutex<Vec<std::path::PathBuf>>,
     /// Which project entries include which files.
     index: Mutex<WorkspaceIndex>,
+    /// The model of each open document's last check with its version, when the next
+    /// check may start from it (see [`diagnostics::compute`]). Used on the checker thread.
+    models: Mutex<HashMap<Url, (i32, FileModel)>>,
 }
+
+/// Documents up to this size keep their model between checks, so an edit reads again only
+/// the type it touched. A 200-model schema is 78 KB and its model a few MiB; a 2,000-model
+/// one would keep ~40 MiB, and its checks read everything again instead.
+const KEEP_MODEL_BELOW_BYTES: usize = 256 * 1024;
 
 impl Shared {
     fn documents(&self) -> MutexGuard<'_, HashMap<Url, Document>> {
@@ -129,6 +137,25 @@ impl Shared {
             amplint_rules::model::extract_project(&scopes)
         };
         Some((project, model))
+    }
+
+    fn models(&self) -> MutexGuard<'_, HashMap<Url, (i32, FileModel)>> {
+        self.models.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Keeps the model of a check of `snapshot` for the next check of the document: when
+    /// its parse was clean (the engine's condition), the document is not large, and it is
+    /// still open (it may have moved on: the next check starts from this version's model
+    /// and the edits since). Checked under the documents' lock, so a document closed
+    /// meanwhile never leaves a model behind.
+    fn keep_model(&self, uri: &Url, snapshot: &Snapshot, model: FileModel) {
+        if snapshot.tree.root_node().has_error() || snapshot.text.len() > KEEP_MODEL_BELOW_BYTES {
+            return;
+        }
+        let documents = self.documents();
+        if documents.contains_key(uri) {
+            self.models().insert(uri.clone(), (snapshot.version, model));
+        }
     }
 
     fn is_current(&self, uri: &Url, version: i32) -> bool {
@@ -338,6 +365,7 @@ impl Backend {
                 debug_requests,
                 roots: Mutex::new(Vec::new()),
                 index: Mutex::new(WorkspaceIndex::default()),
+                models: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -466,6 +494,7 @@ impl Backend {
                     return answer.send(None);
                 }
                 let entries = shared.project_entries(&task_uri, &snapshot.text);
+                let previous = shared.models().remove(&task_uri);
                 if !entries.is_empty() {
                     let loader = shared.buffers();
                     let trigger = task_uri.to_file_path().ok().map(|path| identity(&path));
@@ -477,11 +506,15 @@ impl Backend {
                     })));
                 }
                 let (settings, config_error) = shared.settings_for(&task_uri);
-                match guarded(|| diagnostics::compute(&task_uri, &snapshot, &settings, encoding)) {
+                let checked = guarded(|| {
+                    diagnostics::compute(&task_uri, &snapshot, &settings, encoding, previous)
+                });
+                match checked {
                     Ok((diagnostics, checked)) => {
                         answer.send(Some(Ok((Published::Document(diagnostics), config_error))));
-                        // Freeing a large model is slow: after answering.
-                        drop(checked);
+                        // After answering: the next check starts from this model (or, for
+                        // a large document, frees it, which is slow).
+                        shared.keep_model(&task_uri, &snapshot, checked.model);
                     }
                     Err(message) => answer.send(Some(Err(message))),
                 }
@@ -749,6 +782,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.shared.documents().remove(&uri);
+        self.shared.models().remove(&uri);
         let _gate = self.shared.publish_gate.lock().await;
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use amplint_rules::line_index::Encoding;
+use amplint_rules::model::TextChange;
 use amplint_rules::syntax::parse;
 use amplint_rules::SourceKind;
 use ropey::Rope;
@@ -19,6 +20,20 @@ pub struct Document {
     /// The rope's text, rebuilt once per change notification: the engine reads `&str`.
     text: Arc<str>,
     tree: Tree,
+    /// The last versions' edits, oldest first: a check can start from the model of an
+    /// older version and read again only what changed since ([`Snapshot::change_since`]).
+    steps: Arc<[Step]>,
+}
+
+/// How many versions' edits a document remembers.
+const KEPT_STEPS: usize = 32;
+
+/// The edit that turned one version of a document into the next, as one range.
+#[derive(Clone, Copy, Debug)]
+pub struct Step {
+    pub from: i32,
+    pub to: i32,
+    pub change: TextChange,
 }
 
 /// What a handler needs from a document, taken under the store's lock and used after it.
@@ -28,6 +43,31 @@ pub struct Snapshot {
     pub kind: SourceKind,
     pub text: Arc<str>,
     pub tree: Tree,
+    steps: Arc<[Step]>,
+}
+
+impl Snapshot {
+    /// The edit from `version` (an older version of this document) to this one, as one
+    /// range; `None` when that version's edits are no longer remembered.
+    pub fn change_since(&self, version: i32) -> Option<TextChange> {
+        let first = self.steps.iter().position(|step| step.from == version)?;
+        let mut change: Option<TextChange> = None;
+        let mut at = version;
+        for step in &self.steps[first..] {
+            if step.from != at {
+                return None;
+            }
+            change = Some(match change {
+                Some(change) => change.then(step.change),
+                None => step.change,
+            });
+            at = step.to;
+            if at == self.version {
+                return change;
+            }
+        }
+        None
+    }
 }
 
 impl Document {
@@ -38,6 +78,7 @@ impl Document {
             rope: Rope::from_str(text),
             text: Arc::from(text),
             tree: parse(kind, text, None),
+            steps: Arc::from([]),
         }
     }
 
@@ -49,8 +90,20 @@ impl Document {
         version: i32,
         encoding: Encoding,
     ) {
+        let mut combined: Option<TextChange> = None;
         for change in changes {
-            self.apply_change(change, encoding);
+            let change = self.apply_change(change, encoding);
+            combined = Some(combined.map_or(change, |before| before.then(change)));
+        }
+        if let Some(change) = combined {
+            let step = Step {
+                from: self.version,
+                to: version,
+                change,
+            };
+            let kept = self.steps.len().min(KEPT_STEPS - 1);
+            let older = &self.steps[self.steps.len() - kept..];
+            self.steps = older.iter().copied().chain([step]).collect();
         }
         let text: String = self.rope.to_string();
         self.tree = parse(self.kind, &text, Some(&self.tree));
@@ -64,7 +117,12 @@ impl Document {
         self.version = version;
     }
 
-    fn apply_change(&mut self, change: &TextDocumentContentChangeEvent, encoding: Encoding) {
+    /// Applies one change to the rope and the tree; returns it as byte offsets.
+    fn apply_change(
+        &mut self,
+        change: &TextDocumentContentChangeEvent,
+        encoding: Encoding,
+    ) -> TextChange {
         let (start, old_end) = match change.range {
             Some(range) => {
                 let start = rope_offset(&self.rope, range.start, encoding);
@@ -88,6 +146,7 @@ impl Document {
             old_end_position,
             new_end_position: rope_point(&self.rope, new_end),
         });
+        TextChange::new(start, old_end, new_end)
     }
 
     pub fn snapshot(&self) -> Snapshot {
@@ -96,6 +155,7 @@ impl Document {
             kind: self.kind,
             text: self.text.clone(),
             tree: self.tree.clone(),
+            steps: self.steps.clone(),
         }
     }
 }
@@ -103,6 +163,47 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembers_each_version_s_edit_and_combines_them_from_any_older_version() {
+        let mut document = Document::open("abcdef\n", 1, SourceKind::TypeScript);
+        document.apply_changes(&[change((0, 1, 0, 2), "XY")], 2, Encoding::Utf8);
+        document.apply_changes(&[change((0, 5, 0, 5), "!")], 3, Encoding::Utf8);
+        document.apply_changes(&[change((0, 0, 0, 1), "")], 5, Encoding::Utf8);
+        assert_eq!(&*document.text, "XYcd!ef\n");
+        let snapshot = document.snapshot();
+        let apply = |text: &str, change: TextChange| {
+            format!(
+                "{}{}{}",
+                &text[..change.start],
+                &snapshot.text[change.start..change.new_end],
+                &text[change.old_end..]
+            )
+        };
+        assert_eq!(
+            apply("abcdef\n", snapshot.change_since(1).unwrap()),
+            &*snapshot.text
+        );
+        assert_eq!(
+            apply("aXYcdef\n", snapshot.change_since(2).unwrap()),
+            &*snapshot.text
+        );
+        assert_eq!(
+            snapshot.change_since(5),
+            None,
+            "no change since the current version"
+        );
+        assert_eq!(
+            snapshot.change_since(4),
+            None,
+            "a version the document never had"
+        );
+        for version in 6..6 + KEPT_STEPS as i32 {
+            document.apply_changes(&[change((0, 0, 0, 0), "z")], version, Encoding::Utf8);
+        }
+        assert_eq!(document.snapshot().change_since(1), None, "forgotten");
+        assert!(document.snapshot().change_since(6).is_some());
+    }
     use tower_lsp::lsp_types::{Position, Range};
 
     fn change(range: (u32, u32, u32, u32), text: &str) -> TextDocumentContentChangeEvent {
