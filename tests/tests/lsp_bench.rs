@@ -167,9 +167,9 @@ async fn edit_to_diagnostics_latency_and_memory() {
 #[ignore = "a profile: run bench/lsp/run.sh"]
 fn where_the_time_goes() {
     use amplint_rules::line_index::LineIndex;
-    use amplint_rules::model::extract;
+    use amplint_rules::model::{extract, extract_after_edit, TextChange};
     use amplint_rules::syntax::parse;
-    use amplint_rules::{check_tree, FileId, Settings, SourceKind};
+    use amplint_rules::{check_tree, check_tree_after_edit, FileId, Settings, SourceKind};
 
     /// Time this thread has spent on a CPU (the machine may be shared: wall time
     /// includes waiting for a core, CPU time does not).
@@ -241,12 +241,43 @@ fn where_the_time_goes() {
         let check = time(rounds, || {
             drop(std::hint::black_box(check_tree(&text, &tree, &settings)))
         });
+        // What the server does per edit since it keeps the model: a letter typed into a
+        // field name re-reads that model only. The previous models are made beforehand and
+        // the new ones kept until after the timing, as in the server.
+        let typed_at = text[at..].find("mantra").unwrap() + at + 3;
+        let typed = format!("{}x{}", &text[..typed_at], &text[typed_at..]);
+        let typed_tree = parse(kind, &typed, None);
+        let change = TextChange::new(typed_at, typed_at, typed_at + 1);
+        let model = extract(&tree, &text, FileId::MAIN);
+        let mut previous: Vec<_> = (0..rounds).map(|_| model.clone()).collect();
+        let mut kept = Vec::with_capacity(rounds);
+        let extract_after = time(rounds, || {
+            let (model, reused) =
+                extract_after_edit(&typed_tree, &typed, previous.pop().unwrap(), change);
+            assert!(reused);
+            kept.push(model);
+        });
+        let mut previous: Vec<_> = (0..rounds).map(|_| model.clone()).collect();
+        let check_after = time(rounds, || {
+            let (result, _) = check_tree_after_edit(
+                &typed,
+                &typed_tree,
+                &settings,
+                previous.pop().unwrap(),
+                change,
+            );
+            kept.push(result.model);
+        });
+        drop(kept);
         let line_index = time(rounds, || drop(std::hint::black_box(LineIndex::new(&text))));
         println!(
             "{n_models} models ({} bytes), median of {rounds}:\n  rope to_string {to_string}\n  \
              incremental parse {incremental}\n  fresh parse {fresh}\n  extract {extract_only}\n  \
              extract when defineData's `schema` is not re-evaluated {extract_without_define_data_schema}\n  \
-             check_tree (extract + rules + freeing the model) {check}\n  line index {line_index}",
+             check_tree (extract + rules + freeing the model) {check}\n  \
+             extract_after_edit (a letter typed into one model) {extract_after}\n  \
+             check_tree_after_edit (the same, + rules; the model kept) {check_after}\n  \
+             line index {line_index}",
             text.len()
         );
         let without_rules = {
