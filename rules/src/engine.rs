@@ -24,6 +24,16 @@ pub struct CheckResult {
     pub model: FileModel,
     /// Sorted by position, then rule name.
     pub diagnostics: Vec<Diagnostic>,
+    /// The trees of a file parsed as two halves, handed over instead of freed during the
+    /// check: freeing them takes a while, and a process about to exit need not
+    /// ([`std::mem::forget`] the result).
+    trees: Option<split::SplitTrees>,
+}
+
+impl std::fmt::Debug for split::SplitTrees {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SplitTrees").field("cut", &self.cut).finish_non_exhaustive()
+    }
 }
 
 /// Parses and checks one file. A large schema file is parsed as two halves on two cores
@@ -45,11 +55,8 @@ pub fn check_with_split_threshold(
             split::parse_split_then(kind, source, split_min_bytes, extract_half)
         {
             let model = join_halves(halves, trees.cut);
-            // Freeing two large trees takes a while: it happens beside the rules.
-            let (result, ()) = rayon::join(
-                || check_model(source, model, None, None, settings),
-                move || drop(trees),
-            );
+            let mut result = check_model(source, model, None, None, settings);
+            result.trees = Some(trees);
             return result;
         }
     }
@@ -255,7 +262,11 @@ fn check_model(
         (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
     });
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
-    CheckResult { model, diagnostics }
+    CheckResult {
+        model,
+        diagnostics,
+        trees: None,
+    }
 }
 
 /// The outcome of [`fix_all`].

@@ -216,7 +216,7 @@ impl CheckedFile {
                 (result.text, result.remaining)
             }
             None => {
-                let result = amplint_rules::check(&text, source.kind, settings);
+                let mut result = amplint_rules::check(&text, source.kind, settings);
                 if !source.explicit
                     && result.model.schemas.is_empty()
                     && result.model.define_data.is_empty()
@@ -224,10 +224,12 @@ impl CheckedFile {
                     checked.skipped = true;
                     return checked;
                 }
-                // The model is not needed any more, and freeing a large one costs more
-                // than the rest of a short-lived process: the operating system takes it back.
-                std::mem::forget(result.model);
-                (text, result.diagnostics)
+                // The model and the trees are not needed any more, and freeing large ones
+                // costs more than the rest of a short-lived process: the operating system
+                // takes them back.
+                let diagnostics = std::mem::take(&mut result.diagnostics);
+                std::mem::forget(result);
+                (text, diagnostics)
             }
         };
         checked.line_index = LineIndex::new(&text);
