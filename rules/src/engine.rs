@@ -31,14 +31,6 @@ pub struct CheckResult {
     trees: Option<split::SplitTrees>,
 }
 
-impl std::fmt::Debug for split::SplitTrees {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SplitTrees")
-            .field("cut", &self.cut)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Parses and checks one file. A large schema file is parsed as two halves on two cores
 /// (see [`crate::split`]) unless it holds suppression comments.
 pub fn check(source: &str, kind: SourceKind, settings: &Settings) -> CheckResult {

@@ -38,6 +38,14 @@ pub struct SplitTrees {
     pub cut: Cut,
 }
 
+impl std::fmt::Debug for SplitTrees {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SplitTrees")
+            .field("cut", &self.cut)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Parses `source` as two halves on two threads, or returns `None` when the file should
 /// be parsed whole (small, no single schema object, or a half that does not parse cleanly).
 pub fn parse_split(kind: SourceKind, source: &str, min_bytes: usize) -> Option<SplitTrees> {

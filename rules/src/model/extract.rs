@@ -110,16 +110,16 @@ fn reuse_after_edit(
         if pair.kind() != "pair" {
             return Err(());
         }
-        let mut expected = schema_type.span;
-        expected.shift(change);
-        if index == edited {
-            if pair.start_byte() != schema_type.span.start
-                || pair.end_byte() != moved_end(schema_type.span, change)
-            {
-                return Err(());
-            }
+        // The edited pair keeps its start even when the edit inserted text right there.
+        let expected = if index == edited {
             edited_pair = Some(pair);
-        } else if (pair.start_byte(), pair.end_byte()) != (expected.start, expected.end) {
+            (schema_type.span.start, moved_end(schema_type.span, change))
+        } else {
+            let mut moved = schema_type.span;
+            moved.shift(change);
+            (moved.start, moved.end)
+        };
+        if (pair.start_byte(), pair.end_byte()) != expected {
             return Err(());
         }
     }

@@ -48,9 +48,16 @@ pub(crate) struct Shared {
     roots: Mutex<Vec<std::path::PathBuf>>,
     /// Which project entries include which files.
     index: Mutex<WorkspaceIndex>,
-    /// The model of each open document's last check with its version, when the next
-    /// check may start from it (see [`diagnostics::compute`]). Used on the checker thread.
-    models: Mutex<HashMap<Url, (i32, FileModel)>>,
+    /// The model of each open document's last check, when the next check may start from
+    /// it (see [`diagnostics::compute`]). Used on the checker thread.
+    models: Mutex<HashMap<Url, KeptModel>>,
+}
+
+/// A document's model, with the opening and version of the document it was read from.
+pub(crate) struct KeptModel {
+    pub opening: u64,
+    pub version: i32,
+    pub model: FileModel,
 }
 
 /// Documents up to this size keep their model between checks, so an edit reads again only
@@ -139,22 +146,30 @@ impl Shared {
         Some((project, model))
     }
 
-    fn models(&self) -> MutexGuard<'_, HashMap<Url, (i32, FileModel)>> {
+    fn models(&self) -> MutexGuard<'_, HashMap<Url, KeptModel>> {
         self.models.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Keeps the model of a check of `snapshot` for the next check of the document: when
     /// its parse was clean (the engine's condition), the document is not large, and it is
     /// still open (it may have moved on: the next check starts from this version's model
-    /// and the edits since). Checked under the documents' lock, so a document closed
-    /// meanwhile never leaves a model behind.
+    /// and the edits since). Checked under the documents' lock, so a document closed (or
+    /// closed and opened again) meanwhile never gets a model that is not its own.
     fn keep_model(&self, uri: &Url, snapshot: &Snapshot, model: FileModel) {
         if snapshot.tree.root_node().has_error() || snapshot.text.len() > KEEP_MODEL_BELOW_BYTES {
             return;
         }
         let documents = self.documents();
-        if documents.contains_key(uri) {
-            self.models().insert(uri.clone(), (snapshot.version, model));
+        if documents
+            .get(uri)
+            .is_some_and(|document| document.opening == snapshot.opening)
+        {
+            let kept = KeptModel {
+                opening: snapshot.opening,
+                version: snapshot.version,
+                model,
+            };
+            self.models().insert(uri.clone(), kept);
         }
     }
 

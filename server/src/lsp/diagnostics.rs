@@ -1,7 +1,6 @@
 //! Engine diagnostics as LSP diagnostics, each carrying its fix in `data`.
 
 use amplint_rules::line_index::Encoding;
-use amplint_rules::model::FileModel;
 use amplint_rules::project::Project;
 use amplint_rules::{
     check_tree, check_tree_after_edit, Applicability, CheckResult, Diagnostic, FileId, Settings,
@@ -12,6 +11,7 @@ use tower_lsp::lsp_types::{
     self, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, TextEdit, Url,
 };
 
+use super::backend::KeptModel;
 use super::document::Snapshot;
 use super::encoding::PositionMapper;
 
@@ -38,20 +38,20 @@ impl FixData {
 }
 
 /// Checks a document and converts what the engine found. `previous` is the model of an
-/// earlier check of the document (of a clean parse) with its version: when the document
-/// remembers the edits since, only what they touched is read again
-/// ([`check_tree_after_edit`]). Also returns the engine's result, so the caller can keep
-/// the model for the next check, or free it after publishing (freeing a large model takes
-/// a good part of a check's time).
+/// earlier check of the document (of a clean parse): when the document remembers the
+/// edits since, only what they touched is read again ([`check_tree_after_edit`]). Also
+/// returns the engine's result, so the caller can keep the model for the next check, or
+/// free it after publishing (freeing a large model takes a good part of a check's time).
 pub fn compute(
     uri: &Url,
     snapshot: &Snapshot,
     settings: &Settings,
     encoding: Encoding,
-    previous: Option<(i32, FileModel)>,
+    previous: Option<KeptModel>,
 ) -> (Vec<lsp_types::Diagnostic>, CheckResult) {
-    let since =
-        previous.and_then(|(version, model)| Some((model, snapshot.change_since(version)?)));
+    let since = previous
+        .filter(|kept| kept.opening == snapshot.opening)
+        .and_then(|kept| Some((kept.model, snapshot.change_since(kept.version)?)));
     let result = match since {
         Some((model, change)) => {
             check_tree_after_edit(&snapshot.text, &snapshot.tree, settings, model, change).0

@@ -14,6 +14,9 @@ use super::encoding::{rope_offset, rope_point};
 
 /// One open document.
 pub struct Document {
+    /// Different for each opening of a document in this process: a version number alone
+    /// does not tell a reopened document from the one closed before.
+    pub opening: u64,
     pub version: i32,
     pub kind: SourceKind,
     rope: Rope,
@@ -39,6 +42,7 @@ pub struct Step {
 /// What a handler needs from a document, taken under the store's lock and used after it.
 #[derive(Clone)]
 pub struct Snapshot {
+    pub opening: u64,
     pub version: i32,
     pub kind: SourceKind,
     pub text: Arc<str>,
@@ -72,7 +76,9 @@ impl Snapshot {
 
 impl Document {
     pub fn open(text: &str, version: i32, kind: SourceKind) -> Document {
+        static OPENINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Document {
+            opening: OPENINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             version,
             kind,
             rope: Rope::from_str(text),
@@ -151,6 +157,7 @@ impl Document {
 
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
+            opening: self.opening,
             version: self.version,
             kind: self.kind,
             text: self.text.clone(),
