@@ -44,7 +44,7 @@ pub fn check_with_split_threshold(
     settings: &Settings,
     split_min_bytes: usize,
 ) -> CheckResult {
-    if !source.contains("amplint-disable") {
+    if !crate::suppression::mentions_marker(source) {
         let extract_half = |tree: &Tree| extract(tree, source, FileId::MAIN);
         if let Some((trees, halves)) =
             split::parse_split_then(kind, source, split_min_bytes, extract_half)
@@ -157,7 +157,7 @@ fn apply_suppressions_per_file(
     }
     for (file, mut list) in project.files.iter().zip(by_file) {
         let source = project.source(file.id);
-        if !source.contains("amplint-disable") {
+        if !crate::suppression::mentions_marker(source) {
             kept.append(&mut list);
             continue;
         }

@@ -109,12 +109,8 @@ fn range(source: &str, start: usize, end: usize) -> Range {
 
 fn point_of(source: &str, offset: usize) -> tree_sitter::Point {
     let before = &source.as_bytes()[..offset];
-    let row = before.iter().filter(|&&byte| byte == b'\n').count();
-    let column = offset
-        - before
-            .iter()
-            .rposition(|&byte| byte == b'\n')
-            .map_or(0, |newline| newline + 1);
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let column = offset - memchr::memrchr(b'\n', before).map_or(0, |newline| newline + 1);
     tree_sitter::Point { row, column }
 }
 
@@ -129,6 +125,21 @@ pub fn find_cut(source: &str) -> Option<Cut> {
     let mut close = None;
     let mut index = 0;
     while index < bytes.len() {
+        // Jump to the next byte that can matter in the current state (most bytes are
+        // names, spaces and punctuation the scan ignores).
+        let rest = &bytes[index..];
+        let skip = match scanner.state {
+            State::Code => rest.iter().position(|&byte| CODE_BYTES[usize::from(byte)]),
+            State::LineComment => memchr::memchr(b'\n', rest),
+            State::BlockComment => memchr::memchr(b'*', rest),
+            State::Single => memchr::memchr3(b'\'', b'\\', b'\n', rest),
+            State::Double => memchr::memchr3(b'"', b'\\', b'\n', rest),
+            State::Template => memchr::memchr3(b'`', b'\\', b'$', rest),
+        };
+        let Some(skip) = skip else {
+            break;
+        };
+        index += skip;
         let byte = bytes[index];
         match scanner.state {
             State::Code => match byte {
@@ -235,6 +246,18 @@ pub fn find_cut(source: &str) -> Option<Cut> {
     let second_is_empty = source[at..close].trim().is_empty();
     (!second_is_empty && at > open + 1).then_some(Cut { open, close, at })
 }
+
+/// The bytes the scan acts on in code: comments, quotes, brackets and commas.
+const CODE_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut index = 0;
+    let interesting = b"/'\"`([{)]},";
+    while index < interesting.len() {
+        table[interesting[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
 
 /// Whether the `{` at `index` opens the argument of `.schema(`.
 fn is_schema_object(bytes: &[u8], index: usize) -> bool {

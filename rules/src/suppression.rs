@@ -57,11 +57,17 @@ impl Suppression {
     }
 }
 
+/// Whether `source` mentions a suppression comment at all (a quick test before the tree
+/// is asked).
+pub fn mentions_marker(source: &str) -> bool {
+    memchr::memmem::find(source.as_bytes(), MARKER.as_bytes()).is_some()
+}
+
 /// Every suppression comment of a file, in text order.
 pub fn suppressions(source: &str, tree: &Tree) -> Vec<Suppression> {
     let mut found: Vec<Suppression> = Vec::new();
     let root = tree.root_node();
-    for (offset, _) in source.match_indices(MARKER) {
+    for offset in memchr::memmem::find_iter(source.as_bytes(), MARKER) {
         if found
             .last()
             .is_some_and(|last| last.comment.contains(offset))

@@ -711,6 +711,25 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The children of a `member_expression`, `subscript_expression`, `call_expression` or
+    /// `pair` in its two fields `first` and `second` (`object` and `property`, ...).
+    ///
+    /// When such a node is free of errors and has exactly two named children, those are
+    /// the two fields, in order (a comment, type arguments or an optional chain would make
+    /// more): reading them by position is cheaper than `Node::child_by_field_id`, which
+    /// walks the children once per field.
+    fn two_fields(
+        &self,
+        node: Node<'a>,
+        first: u16,
+        second: u16,
+    ) -> (Option<Node<'a>>, Option<Node<'a>>) {
+        if node.named_child_count() == 2 && !node.has_error() {
+            return (node.named_child(0), node.named_child(1));
+        }
+        (node.child_by_field_id(first), node.child_by_field_id(second))
+    }
+
     fn unknown(&self, node: Node<'_>, reason: Unknown) -> Value {
         Value::Unknown {
             span: self.span(node),
@@ -889,10 +908,9 @@ impl<'a> Evaluator<'a> {
         match self.kind(child) {
             "comment" => {}
             "pair" => {
-                let (Some(key), Some(value)) = (
-                    child.child_by_field_id(self.fields.key),
-                    child.child_by_field_id(self.fields.value),
-                ) else {
+                let (Some(key), Some(value)) =
+                    self.two_fields(child, self.fields.key, self.fields.value)
+                else {
                     *complete = false;
                     return;
                 };
@@ -1131,10 +1149,9 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_member(&mut self, node: Node<'a>) -> Value {
-        let (Some(object), Some(property)) = (
-            node.child_by_field_id(self.fields.object),
-            node.child_by_field_id(self.fields.property),
-        ) else {
+        let (Some(object), Some(property)) =
+            self.two_fields(node, self.fields.object, self.fields.property)
+        else {
             return self.unknown(node, Unknown::Expression);
         };
         let name = self.text(property);
@@ -1180,10 +1197,9 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_subscript(&mut self, node: Node<'a>) -> Value {
-        let (Some(object), Some(index)) = (
-            node.child_by_field_id(self.fields.object),
-            node.child_by_field_id(self.fields.index),
-        ) else {
+        let (Some(object), Some(index)) =
+            self.two_fields(node, self.fields.object, self.fields.index)
+        else {
             return self.unknown(node, Unknown::Expression);
         };
         let index_value = self.eval(index);
@@ -1218,10 +1234,9 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_call(&mut self, node: Node<'a>) -> Value {
-        let (Some(function), Some(arguments)) = (
-            node.child_by_field_id(self.fields.function),
-            node.child_by_field_id(self.fields.arguments),
-        ) else {
+        let (Some(function), Some(arguments)) =
+            self.two_fields(node, self.fields.function, self.fields.arguments)
+        else {
             return self.unknown(node, Unknown::Expression);
         };
         if self.kind(arguments) != "arguments" {

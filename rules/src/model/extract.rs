@@ -297,11 +297,12 @@ fn outermost_calls<'tree>(
     let fields = evaluator.fields;
     let root = tree.root_node();
     let mut found: Vec<(usize, Found<'tree>)> = Vec::new();
-    for (offset, word) in source
-        .match_indices("schema")
-        .chain(source.match_indices("defineData"))
-        .chain(source.match_indices("combine"))
-    {
+    let occurrences = ["schema", "defineData", "combine"]
+        .into_iter()
+        .flat_map(|word| {
+            memchr::memmem::find_iter(source.as_bytes(), word).map(move |offset| (offset, word))
+        });
+    for (offset, word) in occurrences {
         let Some(node) = root.descendant_for_byte_range(offset, offset + word.len()) else {
             continue;
         };
