@@ -1,5 +1,7 @@
 //! Parsing TypeScript and JavaScript with tree-sitter.
 
+use std::sync::OnceLock;
+
 use tree_sitter::{Language, Node, Parser, Tree};
 
 /// Which tree-sitter grammar reads a file.
@@ -28,6 +30,33 @@ impl SourceKind {
             SourceKind::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             SourceKind::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
         }
+    }
+
+    /// The grammar a tree was parsed with (only the TSX grammar knows JSX elements).
+    pub fn of_language(language: &Language) -> SourceKind {
+        if language.id_for_node_kind("jsx_element", true) != 0 {
+            SourceKind::Tsx
+        } else {
+            SourceKind::TypeScript
+        }
+    }
+
+    /// Every node kind's name, indexed by kind id; built once per grammar and process.
+    pub fn kind_names(self) -> &'static [&'static str] {
+        static LANGUAGES: [OnceLock<Language>; 2] = [OnceLock::new(), OnceLock::new()];
+        static NAMES: [OnceLock<Box<[&'static str]>>; 2] = [OnceLock::new(), OnceLock::new()];
+        let slot = self as usize;
+        NAMES[slot].get_or_init(|| {
+            let language: &'static Language = LANGUAGES[slot].get_or_init(|| self.language());
+            (0..language.node_kind_count())
+                .map(|id| {
+                    u16::try_from(id)
+                        .ok()
+                        .and_then(|id| language.node_kind_for_id(id))
+                        .unwrap_or("")
+                })
+                .collect()
+        })
     }
 }
 
@@ -119,8 +148,11 @@ pub fn parse_bounded(parser: &mut Parser, text: &str, old_tree: Option<&Tree>) -
         } else {
             stalled += 1;
         }
-        // `true` cancels the parse.
-        stalled > limit
+        if stalled > limit {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
     };
     let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
     let tree = parser.parse_with_options(

@@ -317,7 +317,7 @@ struct FileScope<'tree> {
 }
 
 /// A grammar's field ids and node-kind names.
-type Grammar = (Fields, Arc<[&'static str]>);
+type Grammar = (Fields, &'static [&'static str]);
 
 /// The files of a [`Project`], each file's [`FileScope`] collected once (on first use) and
 /// shared by every evaluator that reads the file.
@@ -345,10 +345,7 @@ impl<'a> ProjectScopes<'a> {
             crate::syntax::SourceKind::TypeScript => &self.grammars[0],
             crate::syntax::SourceKind::Tsx => &self.grammars[1],
         };
-        slot.get_or_init(|| {
-            let language = kind.language();
-            (Fields::of(&language), kind_names(&language).into())
-        })
+        slot.get_or_init(|| (Fields::of(&kind.language()), kind.kind_names()))
     }
 
     /// The file that `export * from` makes `file` export `name` from, when any does
@@ -409,7 +406,7 @@ impl<'a> ProjectScopes<'a> {
         let source = self.project.text.get(source_file.range())?;
         let tree = &source_file.tree;
         let (fields, kind_names) = self.grammar(source_file.kind);
-        let mut evaluator = Evaluator::bare_with(source, file, *fields, kind_names.clone());
+        let mut evaluator = Evaluator::bare_with(source, file, *fields, kind_names);
         evaluator.base = source_file.base;
         evaluator.project = Some(self);
         let scope = self.scopes[file.0 as usize]
@@ -448,7 +445,7 @@ pub struct Evaluator<'a> {
     /// Keys whose values the next object evaluated leaves unevaluated
     /// ([`Unknown::NotEvaluated`]); applies to that one object only.
     skip_keys: &'static [&'static str],
-    kind_names: Arc<[&'static str]>,
+    kind_names: &'static [&'static str],
 }
 
 /// Modules that export Amplify's schema builder `a`.
@@ -469,7 +466,7 @@ impl<'a> Evaluator<'a> {
             source,
             file,
             Fields::of(&language),
-            kind_names(&language).into(),
+            crate::syntax::SourceKind::of_language(&language).kind_names(),
         )
     }
 
@@ -477,7 +474,7 @@ impl<'a> Evaluator<'a> {
         source: &'a str,
         file: FileId,
         fields: Fields,
-        kind_names: Arc<[&'static str]>,
+        kind_names: &'static [&'static str],
     ) -> Evaluator<'a> {
         Evaluator {
             source,
@@ -727,7 +724,10 @@ impl<'a> Evaluator<'a> {
         if node.named_child_count() == 2 && !node.has_error() {
             return (node.named_child(0), node.named_child(1));
         }
-        (node.child_by_field_id(first), node.child_by_field_id(second))
+        (
+            node.child_by_field_id(first),
+            node.child_by_field_id(second),
+        )
     }
 
     fn unknown(&self, node: Node<'_>, reason: Unknown) -> Value {
@@ -1339,18 +1339,6 @@ impl<'a> Evaluator<'a> {
             span: self.span(node),
         })
     }
-}
-
-/// Every node kind's name, indexed by kind id.
-pub(crate) fn kind_names(language: &tree_sitter::Language) -> Vec<&'static str> {
-    (0..language.node_kind_count())
-        .map(|id| {
-            u16::try_from(id)
-                .ok()
-                .and_then(|id| language.node_kind_for_id(id))
-                .unwrap_or("")
-        })
-        .collect()
 }
 
 fn unknown_reason(value: Value) -> Unknown {
