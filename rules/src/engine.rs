@@ -210,11 +210,7 @@ fn check_model(
     tree: Option<&Tree>,
     settings: &Settings,
 ) -> CheckResult {
-    let pairings: Vec<_> = model
-        .schemas
-        .iter()
-        .map(crate::rules::relationships::pairing::Pairing::new)
-        .collect();
+    let pairings = std::sync::OnceLock::new();
     let run = |rules: &[Rule]| {
         let mut context = Context::new(&model, source, settings, &pairings);
         context.syntax_error = syntax_error;

@@ -8,7 +8,7 @@ pub(crate) mod relationships;
 pub(crate) mod suppressions;
 pub(crate) mod syntax_error;
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{FileModel, Schema};
@@ -37,9 +37,9 @@ pub struct Context<'a> {
     pub source: &'a str,
     pub settings: &'a Settings,
     pub(crate) syntax_error: Option<Span>,
-    /// Which relationship answers which, per schema: computed once for all the
-    /// relationship rules.
-    pub(crate) relationship_pairings: &'a [relationships::pairing::Pairing<'a>],
+    /// Which relationship answers which, per schema: computed once, by the first
+    /// relationship rule that asks, for all of them (while the other rules run).
+    pairings: &'a OnceLock<Vec<relationships::pairing::Pairing<'a>>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -48,16 +48,27 @@ impl<'a> Context<'a> {
         file: &'a FileModel,
         source: &'a str,
         settings: &'a Settings,
-        relationship_pairings: &'a [relationships::pairing::Pairing<'a>],
+        pairings: &'a OnceLock<Vec<relationships::pairing::Pairing<'a>>>,
     ) -> Context<'a> {
         Context {
             file,
             source,
             settings,
             syntax_error: None,
-            relationship_pairings,
+            pairings,
             diagnostics: Vec::new(),
         }
+    }
+
+    /// The relationship pairings of every schema of the file.
+    pub(crate) fn relationship_pairings(&self) -> &'a [relationships::pairing::Pairing<'a>] {
+        let file: &'a FileModel = self.file;
+        self.pairings.get_or_init(|| {
+            file.schemas
+                .iter()
+                .map(relationships::pairing::Pairing::new)
+                .collect()
+        })
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {

@@ -40,7 +40,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for pairing in context.relationship_pairings {
+    for pairing in context.relationship_pairings() {
         let _schema = pairing.schema;
         for (index, site) in pairing.sites.iter().enumerate() {
             let Status::Ambiguous(matches) = &pairing.status[index] else {

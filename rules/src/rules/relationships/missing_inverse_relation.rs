@@ -47,7 +47,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for pairing in context.relationship_pairings {
+    for pairing in context.relationship_pairings() {
         let _schema = pairing.schema;
         for (index, site) in pairing.sites.iter().enumerate() {
             if pairing.status[index] != Status::MissingInverse {

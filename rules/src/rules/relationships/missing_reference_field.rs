@@ -48,7 +48,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for pairing in context.relationship_pairings {
+    for pairing in context.relationship_pairings() {
         let _schema = pairing.schema;
         check_named_references(context, pairing);
         check_missing_lists(context, pairing);

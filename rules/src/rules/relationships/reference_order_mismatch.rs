@@ -42,7 +42,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for pairing in context.relationship_pairings {
+    for pairing in context.relationship_pairings() {
         let _schema = pairing.schema;
         for references in child_references(pairing) {
             let Some(Alignment::Reorderable(order)) = references.alignment() else {

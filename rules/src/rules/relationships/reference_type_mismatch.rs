@@ -37,7 +37,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for pairing in context.relationship_pairings {
+    for pairing in context.relationship_pairings() {
         let _schema = pairing.schema;
         for references in child_references(pairing) {
             let Some(Alignment::Mismatched(positions)) = references.alignment() else {

@@ -40,7 +40,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for pairing in context.relationship_pairings {
+    for pairing in context.relationship_pairings() {
         let schema = pairing.schema;
         for (index, site) in pairing.sites.iter().enumerate() {
             if !matches!(pairing.status[index], Status::Matched(_))
