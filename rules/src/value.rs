@@ -808,7 +808,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_array(&mut self, node: Node<'a>) -> ArrayValue {
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(node.named_child_count());
         let mut complete = true;
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -849,7 +849,10 @@ impl<'a> Evaluator<'a> {
         let skip_keys = std::mem::take(&mut self.skip_keys);
         let mut cursor = node.walk();
         let (entries, complete) = if node.end_byte() - node.start_byte() < PARALLEL_OBJECT_BYTES {
-            let mut members = Members::default();
+            let mut members = Members {
+                entries: Vec::with_capacity(node.named_child_count()),
+                complete: true,
+            };
             for child in node.named_children(&mut cursor) {
                 self.eval_member_of_object(child, skip_keys, &mut members);
             }
@@ -1271,7 +1274,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_args(&mut self, arguments: Node<'a>) -> Args {
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(arguments.named_child_count());
         let mut complete = true;
         let mut cursor = arguments.walk();
         for child in arguments.named_children(&mut cursor) {
