@@ -233,7 +233,7 @@ fn assert_same_tree(document: &Tree, expected: &Tree, what: &str, text: &str) {
 
 fn node_shape(node: Node<'_>, field: Option<&str>) -> impl PartialEq + std::fmt::Debug {
     (
-        node.kind(),
+        node.kind().to_string(),
         field.map(str::to_string),
         node.is_named(),
         node.is_error(),

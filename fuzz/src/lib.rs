@@ -30,7 +30,13 @@ pub const KINDS: [SourceKind; 2] = [SourceKind::TypeScript, SourceKind::Tsx];
 pub fn parse_terminates(kind: SourceKind, text: &str) -> bool {
     let mut parser = amplint_rules::syntax::parser(kind);
     let start = Instant::now();
-    let mut give_up = |_: &tree_sitter::ParseState| start.elapsed() > Duration::from_secs(2);
+    let mut give_up = |_: &tree_sitter::ParseState| {
+        if start.elapsed() > Duration::from_secs(2) {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    };
     let options = tree_sitter::ParseOptions::new().progress_callback(&mut give_up);
     let bytes = text.as_bytes();
     let mut read = |offset: usize, _| &bytes[offset.min(bytes.len())..];
