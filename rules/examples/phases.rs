@@ -67,12 +67,13 @@ fn main() {
     );
     match parse_split(kind, &source, SPLIT_MIN_BYTES) {
         Some(trees) => {
+            let pieces = trees.trees.len();
             row(
-                "parse as two halves",
+                &format!("parse in {pieces} pieces"),
                 time(runs, || parse_split(kind, &source, SPLIT_MIN_BYTES)),
             );
             row(
-                "extract two halves",
+                &format!("extract {pieces} pieces"),
                 time(runs, || extract_split(&trees, &source, FileId::MAIN)),
             );
         }

@@ -6,7 +6,7 @@ use tree_sitter::Tree;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{apply_edits, Applicability, Edit};
 use crate::model::{
-    extract, extract_after_edit, extract_project, join_halves, FileModel, TextChange,
+    extract, extract_after_edit, extract_project, join_pieces, FileModel, TextChange,
 };
 use crate::project::{Project, SourceLoader};
 use crate::registry::{all_rules, Rule};
@@ -25,14 +25,14 @@ pub struct CheckResult {
     pub model: FileModel,
     /// Sorted by position, then rule name.
     pub diagnostics: Vec<Diagnostic>,
-    /// The trees of a file parsed as two halves, handed over instead of freed during the
+    /// The trees of a file parsed in pieces, handed over instead of freed during the
     /// check: freeing them takes a while, and a process about to exit need not
     /// ([`std::mem::forget`] the result).
     trees: Option<split::SplitTrees>,
 }
 
-/// Parses and checks one file. A large schema file is parsed as two halves on two cores
-/// (see [`crate::split`]) unless it holds suppression comments.
+/// Parses and checks one file. A large schema file is parsed in pieces on all cores (see
+/// [`crate::split`]) unless it holds suppression comments.
 pub fn check(source: &str, kind: SourceKind, settings: &Settings) -> CheckResult {
     check_with_split_threshold(source, kind, settings, split::SPLIT_MIN_BYTES)
 }
@@ -44,12 +44,22 @@ pub fn check_with_split_threshold(
     settings: &Settings,
     split_min_bytes: usize,
 ) -> CheckResult {
-    if !crate::suppression::mentions_marker(source) {
-        let extract_half = |tree: &Tree| extract(tree, source, FileId::MAIN);
-        if let Some((trees, halves)) =
-            split::parse_split_then(kind, source, split_min_bytes, extract_half)
+    let pieces = (source.len() >= split_min_bytes).then(|| split::pieces_for(source.len()));
+    check_in_pieces(source, kind, settings, pieces)
+}
+
+/// [`check`] with the file parsed in `pieces` pieces when it can be (`None`: whole).
+pub fn check_in_pieces(
+    source: &str,
+    kind: SourceKind,
+    settings: &Settings,
+    pieces: Option<usize>,
+) -> CheckResult {
+    if let Some(pieces) = pieces.filter(|_| !crate::suppression::mentions_marker(source)) {
+        let extract_piece = |tree: &Tree| extract(tree, source, FileId::MAIN);
+        if let Some((trees, pieces)) = split::parse_pieces_then(kind, source, pieces, extract_piece)
         {
-            let model = join_halves(halves, trees.cut);
+            let model = join_pieces(pieces, trees.cuts.open);
             let mut result = check_model(source, model, None, None, settings);
             result.trees = Some(trees);
             return result;

@@ -24,8 +24,8 @@ mod engine;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use engine::{
-    check, check_project, check_tree, check_tree_after_edit, check_with_split_threshold, fix_all,
-    fix_project, CheckResult, FixAllResult, ProjectFixResult,
+    check, check_in_pieces, check_project, check_tree, check_tree_after_edit,
+    check_with_split_threshold, fix_all, fix_project, CheckResult, FixAllResult, ProjectFixResult,
 };
 pub use fix::{Applicability, Edit, Fix};
 pub use registry::{all_rules, rule, FixAvailability, Rule, RuleMeta};

@@ -1,18 +1,25 @@
-//! Parsing a large schema file on two cores.
+//! Parsing a large schema file on several cores.
 //!
 //! tree-sitter parses one file on one thread, and on a large schema the parse is most of the
 //! work. A schema file is mostly one object literal, `a.schema({ ... })`, so amplint cuts
-//! that object between two of its members and parses two complete programs with
-//! tree-sitter's included ranges (which keep the file's own byte offsets):
+//! that object between its members into pieces and parses one complete program per piece
+//! with tree-sitter's included ranges (which keep the file's own byte offsets). Piece `k`
+//! holds everything outside the object, the object's braces, and the members between cuts
+//! `k - 1` and `k`:
 //!
-//! - the first: everything up to the cut, then the object's closing brace and the rest;
-//! - the second: everything up to the object's opening brace, then the rest from the cut.
+//! - the first: everything up to the first cut, then the object's closing brace and the rest;
+//! - a middle one: everything up to the object's opening brace, its members, then the
+//!   closing brace and the rest;
+//! - the last: everything up to the object's opening brace, then the rest from the last cut.
 //!
-//! Both hold the whole file except the other half's members, so each is valid TypeScript
-//! when the file is. A light lexical scan finds the object and the cut; whenever anything
-//! looks off (the scan is unsure, a half does not parse cleanly, the object is not where
-//! the scan put it) the caller parses the whole file the ordinary way.
+//! Each piece is the whole file without the other pieces' members, so each is valid
+//! TypeScript when the file is. A file is cut in as many pieces as the pool has threads
+//! (fewer for a small file: about one per 16 KiB), so a machine with more cores parses a
+//! large schema faster. A light lexical scan finds the object and the cuts; whenever
+//! anything looks off (the scan is unsure, a piece does not parse cleanly, the object is
+//! not where the scan put it) the caller parses the whole file the ordinary way.
 
+use rayon::prelude::*;
 use tree_sitter::{Node, Parser, Range, Tree};
 
 use crate::syntax::{parser, SourceKind};
@@ -20,81 +27,131 @@ use crate::syntax::{parser, SourceKind};
 /// Files smaller than this are parsed whole: splitting would not pay for itself.
 pub const SPLIT_MIN_BYTES: usize = 48 * 1024;
 
+/// About this much of the file goes in one piece.
+const PIECE_BYTES: usize = 16 * 1024;
+
 /// Where the schema object is and where to cut it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Cut {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cuts {
     /// The byte offset of the object's `{`.
     pub open: usize,
     /// The byte offset of the object's matching `}`.
     pub close: usize,
-    /// The byte offset just after a `,` between two members, near the middle.
-    pub at: usize,
+    /// Where the pieces meet: byte offsets just after a `,` between two members, in
+    /// increasing order (one fewer than the pieces).
+    pub at: Vec<usize>,
 }
 
-/// Two trees covering one file, each holding one half of the schema object's members.
+impl Cuts {
+    /// The ranges of the file that piece `index` of `self.at.len() + 1` holds.
+    fn ranges(&self, source: &str, index: usize) -> Vec<Range> {
+        let end = source.len();
+        let from = match index {
+            0 => None,
+            _ => Some(self.at[index - 1]),
+        };
+        let to = self.at.get(index).copied();
+        match (from, to) {
+            (None, Some(to)) => vec![range(source, 0, to), range(source, self.close, end)],
+            (Some(from), Some(to)) => vec![
+                range(source, 0, self.open + 1),
+                range(source, from, to),
+                range(source, self.close, end),
+            ],
+            (Some(from), None) => vec![range(source, 0, self.open + 1), range(source, from, end)],
+            (None, None) => vec![range(source, 0, end)],
+        }
+    }
+}
+
+/// Trees covering one file, each holding one piece of the schema object's members, in
+/// the order of the pieces.
 pub struct SplitTrees {
-    pub first: Tree,
-    pub second: Tree,
-    pub cut: Cut,
+    pub trees: Vec<Tree>,
+    pub cuts: Cuts,
 }
 
 impl std::fmt::Debug for SplitTrees {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SplitTrees")
-            .field("cut", &self.cut)
+            .field("cuts", &self.cuts)
             .finish_non_exhaustive()
     }
 }
 
-/// Parses `source` as two halves on two threads, or returns `None` when the file should
-/// be parsed whole (small, no single schema object, or a half that does not parse cleanly).
+/// How many pieces a file of `len` bytes is parsed in: one per [`PIECE_BYTES`], at least
+/// two, at most one per thread of the pool. (More pieces than threads, for a core that
+/// runs ahead to take over from one the machine slows down, measured no faster on the
+/// project's 2-core VM and cost 1% more instructions.)
+pub fn pieces_for(len: usize) -> usize {
+    (len / PIECE_BYTES).clamp(2, rayon::current_num_threads().max(2))
+}
+
+/// Parses `source` in pieces on the pool's threads, or returns `None` when the file should
+/// be parsed whole (small, no single schema object, or a piece that does not parse
+/// cleanly).
 pub fn parse_split(kind: SourceKind, source: &str, min_bytes: usize) -> Option<SplitTrees> {
     parse_split_then(kind, source, min_bytes, |_| ()).map(|(trees, _)| trees)
 }
 
-/// [`parse_split`], and `work` run on each half's tree on the thread that parsed it, as
-/// soon as that half is parsed and found sound: neither core waits for the other between
-/// parsing and the work. The results come in the halves' order.
+/// [`parse_split`], and `work` run on each piece's tree on the thread that parsed it, as
+/// soon as that piece is parsed and found sound: no core waits for another between
+/// parsing and the work. The results come in the pieces' order.
 pub fn parse_split_then<T: Send>(
     kind: SourceKind,
     source: &str,
     min_bytes: usize,
     work: impl Fn(&Tree) -> T + Sync,
-) -> Option<(SplitTrees, [T; 2])> {
-    if kind != SourceKind::TypeScript || source.len() < min_bytes {
+) -> Option<(SplitTrees, Vec<T>)> {
+    if source.len() < min_bytes {
         return None;
     }
-    let cut = find_cut(source)?;
-    let end = source.len();
-    let first_ranges = [range(source, 0, cut.at), range(source, cut.close, end)];
-    let second_ranges = [range(source, 0, cut.open + 1), range(source, cut.at, end)];
-    let half = |ranges: &[Range]| -> Option<(Tree, T)> {
-        let mut parser: Parser = parser(kind);
-        parser.set_included_ranges(ranges).ok()?;
-        let tree = crate::syntax::parse_bounded(&mut parser, source, None)?;
-        if tree.root_node().has_error() || !object_at(&tree, cut) {
-            return None;
-        }
-        let result = work(&tree);
-        Some((tree, result))
-    };
-    let (first, second) = rayon::join(|| half(&first_ranges), || half(&second_ranges));
-    let ((first, first_result), (second, second_result)) = (first?, second?);
-    Some((
-        SplitTrees { first, second, cut },
-        [first_result, second_result],
-    ))
+    parse_pieces_then(kind, source, pieces_for(source.len()), work)
+}
+
+/// [`parse_split_then`] with `pieces` pieces (fewer when the object has fewer members).
+pub fn parse_pieces_then<T: Send>(
+    kind: SourceKind,
+    source: &str,
+    pieces: usize,
+    work: impl Fn(&Tree) -> T + Sync,
+) -> Option<(SplitTrees, Vec<T>)> {
+    if kind != SourceKind::TypeScript {
+        return None;
+    }
+    let cuts = find_cuts(source, pieces)?;
+    let parsed: Vec<Option<(Tree, T)>> = (0..cuts.at.len() + 1)
+        .into_par_iter()
+        // One task per piece, so that an idle thread can take any of them.
+        .with_max_len(1)
+        .map(|index| {
+            let mut parser: Parser = parser(kind);
+            parser
+                .set_included_ranges(&cuts.ranges(source, index))
+                .ok()?;
+            let tree = crate::syntax::parse_bounded(&mut parser, source, None)?;
+            if tree.root_node().has_error() || !object_at(&tree, &cuts) {
+                return None;
+            }
+            let result = work(&tree);
+            Some((tree, result))
+        })
+        .collect();
+    let (trees, results) = parsed
+        .into_iter()
+        .collect::<Option<(Vec<Tree>, Vec<T>)>>()?;
+    Some((SplitTrees { trees, cuts }, results))
 }
 
 /// Whether the schema object is where the scan put it, in `tree`.
-fn object_at(tree: &Tree, cut: Cut) -> bool {
+fn object_at(tree: &Tree, cuts: &Cuts) -> bool {
     tree.root_node()
-        .descendant_for_byte_range(cut.open, cut.open + 1)
+        .descendant_for_byte_range(cuts.open, cuts.open + 1)
         .and_then(|brace| brace.parent())
         .is_some_and(|object: Node<'_>| {
             object.kind() == "object"
-                && object.start_byte() == cut.open
-                && object.end_byte() == cut.close + 1
+                && object.start_byte() == cuts.open
+                && object.end_byte() == cuts.close + 1
         })
 }
 
@@ -114,10 +171,11 @@ fn point_of(source: &str, offset: usize) -> tree_sitter::Point {
     tree_sitter::Point { row, column }
 }
 
-/// Finds the one `.schema({` object of the file and a cut between two of its members near
-/// the middle. `None` when there is not exactly one, or the scan meets something it does
-/// not trust (a regular expression literal, unbalanced brackets).
-pub fn find_cut(source: &str) -> Option<Cut> {
+/// Finds the one `.schema({` object of the file and up to `pieces - 1` cuts between its
+/// members that make pieces of about equal size. `None` when there is not exactly one such
+/// object, it has no cut, or the scan meets something it does not trust (a regular
+/// expression literal, unbalanced brackets).
+pub fn find_cuts(source: &str, pieces: usize) -> Option<Cuts> {
     let bytes = source.as_bytes();
     let mut scanner = Scanner::default();
     let mut object: Option<(usize, usize)> = None; // (open offset, depth inside)
@@ -239,12 +297,26 @@ pub fn find_cut(source: &str) -> Option<Cut> {
     }
     let (open, _) = object?;
     let close = close?;
-    let middle = open + (close - open) / 2;
-    let at = *commas.iter().min_by_key(|&&comma| comma.abs_diff(middle))?;
-    // Both halves must hold members; a cut right before the closing brace (a trailing
-    // comma) would leave the second half empty.
-    let second_is_empty = source[at..close].trim().is_empty();
-    (!second_is_empty && at > open + 1).then_some(Cut { open, close, at })
+    // Every piece must hold members: no cut right after the opening brace, none right
+    // before the closing one (a trailing comma).
+    commas.retain(|&comma| comma > open + 1 && !source[comma..close].trim().is_empty());
+    let mut at: Vec<usize> = Vec::with_capacity(pieces.saturating_sub(1));
+    for piece in 1..pieces {
+        let target = open + (close - open) * piece / pieces;
+        // The comma nearest the target (`commas` is in text order).
+        let after = commas.partition_point(|&comma| comma < target);
+        let nearest = [after.checked_sub(1), Some(after)]
+            .into_iter()
+            .flatten()
+            .filter_map(|index| commas.get(index).copied())
+            .min_by_key(|comma| comma.abs_diff(target));
+        if let Some(comma) = nearest {
+            if at.last().is_none_or(|&last| last < comma) {
+                at.push(comma);
+            }
+        }
+    }
+    (!at.is_empty()).then_some(Cuts { open, close, at })
 }
 
 /// The bytes the scan acts on in code: comments, quotes, brackets and commas.
@@ -306,31 +378,65 @@ mod tests {
     #[test]
     fn finds_the_schema_object_and_a_middle_cut() {
         let source = "const s = a.schema({ A: a.model({ x: a.string() }), B: a.model({}), C: a.model({}) });";
-        let cut = find_cut(source).unwrap();
-        assert_eq!(&source[cut.open..cut.open + 1], "{");
-        assert_eq!(&source[cut.close..cut.close + 1], "}");
-        assert_eq!(&source[cut.close..], "});");
+        let cuts = find_cuts(source, 2).unwrap();
+        assert_eq!(&source[cuts.open..cuts.open + 1], "{");
+        assert_eq!(&source[cuts.close..cuts.close + 1], "}");
+        assert_eq!(&source[cuts.close..], "});");
+        assert_eq!(cuts.at.len(), 1);
         assert!(
-            source[cut.at..].trim_start().starts_with("B:")
-                || source[cut.at..].trim_start().starts_with("C:")
+            source[cuts.at[0]..].trim_start().starts_with("B:")
+                || source[cuts.at[0]..].trim_start().starts_with("C:")
         );
+    }
+
+    #[test]
+    fn cuts_into_as_many_pieces_as_there_are_members_at_most() {
+        let members: Vec<String> = (0..10).map(|n| format!("M{n}: a.model({{}})")).collect();
+        let source = format!("a.schema({{ {} }});", members.join(", "));
+        for pieces in 2..=14 {
+            let cuts = find_cuts(&source, pieces).unwrap();
+            assert_eq!(cuts.at.len(), (pieces - 1).min(9), "{pieces} pieces");
+            assert!(cuts.at.windows(2).all(|pair| pair[0] < pair[1]));
+            for &at in &cuts.at {
+                assert!(source[at..].trim_start().starts_with('M'), "{pieces}: {at}");
+            }
+            // Each piece's ranges are in order, apart, and inside the file.
+            for index in 0..=cuts.at.len() {
+                let ranges = cuts.ranges(&source, index);
+                assert!(ranges
+                    .windows(2)
+                    .all(|pair| pair[0].end_byte <= pair[1].start_byte));
+                assert_eq!(ranges.last().unwrap().end_byte, source.len());
+            }
+        }
+        // Pieces of about equal size.
+        let cuts = find_cuts(&source, 5).unwrap();
+        let sizes: Vec<usize> = std::iter::once(cuts.open)
+            .chain(cuts.at.iter().copied())
+            .chain(std::iter::once(cuts.close))
+            .collect::<Vec<_>>()
+            .windows(2)
+            .map(|pair| pair[1] - pair[0])
+            .collect();
+        let (least, most) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+        assert!(most - least <= 20, "{sizes:?}");
     }
 
     #[test]
     fn refuses_what_it_cannot_scan_safely() {
         assert_eq!(
-            find_cut("const r = /a,b/; a.schema({ A: 1, B: 2 });"),
+            find_cuts("const r = /a,b/; a.schema({ A: 1, B: 2 });", 2),
             None,
             "a regular expression"
         );
         assert_eq!(
-            find_cut("a.schema({ A: 1, B: 2 }); a.schema({ C: 1, D: 2 });"),
+            find_cuts("a.schema({ A: 1, B: 2 }); a.schema({ C: 1, D: 2 });", 2),
             None,
             "two schemas"
         );
-        assert_eq!(find_cut("a.schema({ A: 1 }"), None, "unbalanced");
+        assert_eq!(find_cuts("a.schema({ A: 1 }", 2), None, "unbalanced");
         assert_eq!(
-            find_cut("a.schema({ A: 1, });"),
+            find_cuts("a.schema({ A: 1, });", 2),
             None,
             "nothing after the only comma"
         );
@@ -339,7 +445,7 @@ mod tests {
     #[test]
     fn skips_strings_comments_and_templates() {
         let source = "// a.schema({ X, Y })\nconst t = `${ { a: '}' } }`;\na.schema({ A: '{,', /* , } */ B: `x${1}`, C: \"}\" });";
-        let cut = find_cut(source).unwrap();
-        assert_eq!(&source[cut.close..], "});");
+        let cuts = find_cuts(source, 2).unwrap();
+        assert_eq!(&source[cuts.close..], "});");
     }
 }

@@ -9,7 +9,7 @@ use super::shift::{Shift, TextChange};
 use super::types::*;
 use super::{DefineData, FileModel, Schema};
 use crate::span::{FileId, Span};
-use crate::split::{Cut, SplitTrees};
+use crate::split::SplitTrees;
 use crate::syntax::{node_text, Fields};
 use crate::value::{Chain, Entry, Evaluator, ObjectValue, ProjectScopes, Value};
 
@@ -200,31 +200,35 @@ fn extract_with<'a>(mut evaluator: Evaluator<'a>, tree: &'a Tree, source: &str) 
     model
 }
 
-/// Extracts a file parsed as two halves ([`crate::split`]): each half is extracted on its
-/// own core, and the second half's members of the schema object join the first's.
+/// Extracts a file parsed in pieces ([`crate::split`]): the pieces are extracted on the
+/// pool's threads and joined ([`join_pieces`]).
 pub fn extract_split(trees: &SplitTrees, source: &str, file: FileId) -> FileModel {
-    let (first, second) = rayon::join(
-        || extract(&trees.first, source, file),
-        || extract(&trees.second, source, file),
-    );
-    join_halves([first, second], trees.cut)
+    let pieces = trees
+        .trees
+        .par_iter()
+        .with_max_len(1)
+        .map(|tree| extract(tree, source, file))
+        .collect();
+    join_pieces(pieces, trees.cuts.open)
 }
 
-/// The model of a file parsed as two halves, from the models of its halves: the second
-/// half's members of the schema object (the one that was cut) join the first's.
-pub fn join_halves([mut first, second]: [FileModel; 2], cut: Cut) -> FileModel {
-    let is_cut = |schema: &Schema| {
-        schema
-            .object_span
-            .is_some_and(|span| span.start == cut.open)
+/// The model of a file parsed in pieces, from the models of its pieces (in order): the
+/// members of the schema object that was cut (the one opening at `open`) of every piece
+/// join the first piece's; everything outside that object is the same in every piece and
+/// is taken from the first.
+pub fn join_pieces(pieces: Vec<FileModel>, open: usize) -> FileModel {
+    let is_cut = |schema: &Schema| schema.object_span.is_some_and(|span| span.start == open);
+    let mut pieces = pieces.into_iter();
+    let Some(mut first) = pieces.next() else {
+        return FileModel::default();
     };
-    let second_half = second.schemas.into_iter().find(|schema| is_cut(schema));
-    if let (Some(schema), Some(second_half)) = (
-        first.schemas.iter_mut().find(|schema| is_cut(schema)),
-        second_half,
-    ) {
-        schema.types.extend(second_half.types);
-        schema.complete &= second_half.complete;
+    if let Some(schema) = first.schemas.iter_mut().find(|schema| is_cut(schema)) {
+        for piece in pieces {
+            if let Some(part) = piece.schemas.into_iter().find(|schema| is_cut(schema)) {
+                schema.types.extend(part.types);
+                schema.complete &= part.complete;
+            }
+        }
         schema.index_types();
     }
     first

@@ -11,7 +11,7 @@ mod shift;
 mod types;
 
 pub use auth::{AuthRule, Authorization, Operations};
-pub use extract::{extract, extract_after_edit, extract_project, extract_split, join_halves};
+pub use extract::{extract, extract_after_edit, extract_project, extract_split, join_pieces};
 pub use shift::TextChange;
 pub use types::{
     CustomOperation, CustomType, EnumDef, Field, FieldKind, IdentifierDecl, IndexDef, Model,
