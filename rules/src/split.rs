@@ -20,7 +20,7 @@
 //! not where the scan put it) the caller parses the whole file the ordinary way.
 
 use rayon::prelude::*;
-use tree_sitter::{Node, Parser, Range, Tree};
+use tree_sitter::{Node, Parser, Point, Range, Tree};
 
 use crate::syntax::{parser, SourceKind};
 
@@ -43,24 +43,56 @@ pub struct Cuts {
 }
 
 impl Cuts {
-    /// The ranges of the file that piece `index` of `self.at.len() + 1` holds.
-    fn ranges(&self, source: &str, index: usize) -> Vec<Range> {
-        let end = source.len();
-        let from = match index {
-            0 => None,
-            _ => Some(self.at[index - 1]),
-        };
-        let to = self.at.get(index).copied();
-        match (from, to) {
-            (None, Some(to)) => vec![range(source, 0, to), range(source, self.close, end)],
-            (Some(from), Some(to)) => vec![
-                range(source, 0, self.open + 1),
-                range(source, from, to),
-                range(source, self.close, end),
-            ],
-            (Some(from), None) => vec![range(source, 0, self.open + 1), range(source, from, end)],
-            (None, None) => vec![range(source, 0, end)],
+    /// The offsets where the pieces' ranges start and end, in text order, with their
+    /// points: the file's start, just after the opening brace, the cuts, the closing brace,
+    /// the file's end. Rows are counted in one pass over the text.
+    fn bounds(&self, source: &str) -> Vec<(usize, Point)> {
+        let mut offsets = Vec::with_capacity(self.at.len() + 4);
+        offsets.extend([0, self.open + 1]);
+        offsets.extend(&self.at);
+        offsets.extend([self.close, source.len()]);
+        let bytes = source.as_bytes();
+        let (mut row, mut line_start, mut counted) = (0, 0, 0);
+        offsets
+            .into_iter()
+            .map(|offset| {
+                for newline in memchr::memchr_iter(b'\n', &bytes[counted..offset]) {
+                    row += 1;
+                    line_start = counted + newline + 1;
+                }
+                counted = offset;
+                let point = Point {
+                    row,
+                    column: offset - line_start,
+                };
+                (offset, point)
+            })
+            .collect()
+    }
+
+    /// The ranges of the file that piece `index` holds: the text before the object and its
+    /// opening brace, the piece's members, the closing brace and the rest (adjacent ones
+    /// joined), from [`Cuts::bounds`].
+    fn ranges(&self, index: usize, bounds: &[(usize, Point)]) -> Vec<Range> {
+        let last = self.at.len();
+        let spans = [(0, 1), (1 + index, 2 + index), (2 + last, 3 + last)];
+        let mut ranges: Vec<Range> = Vec::with_capacity(spans.len());
+        for (from, to) in spans {
+            let ((start_byte, start_point), (end_byte, end_point)) = (bounds[from], bounds[to]);
+            match ranges.last_mut() {
+                Some(previous) if previous.end_byte == start_byte => {
+                    previous.end_byte = end_byte;
+                    previous.end_point = end_point;
+                }
+                _ => ranges.push(Range {
+                    start_byte,
+                    end_byte,
+                    start_point,
+                    end_point,
+                }),
+            }
         }
+        ranges
     }
 }
 
@@ -120,6 +152,7 @@ pub fn parse_pieces_then<T: Send>(
         return None;
     }
     let cuts = find_cuts(source, pieces)?;
+    let bounds = cuts.bounds(source);
     let parsed: Vec<Option<(Tree, T)>> = (0..cuts.at.len() + 1)
         .into_par_iter()
         // One task per piece, so that an idle thread can take any of them.
@@ -127,7 +160,7 @@ pub fn parse_pieces_then<T: Send>(
         .map(|index| {
             let mut parser: Parser = parser(kind);
             parser
-                .set_included_ranges(&cuts.ranges(source, index))
+                .set_included_ranges(&cuts.ranges(index, &bounds))
                 .ok()?;
             let tree = crate::syntax::parse_bounded(&mut parser, source, None)?;
             if tree.root_node().has_error() || !object_at(&tree, &cuts) {
@@ -153,22 +186,6 @@ fn object_at(tree: &Tree, cuts: &Cuts) -> bool {
                 && object.start_byte() == cuts.open
                 && object.end_byte() == cuts.close + 1
         })
-}
-
-fn range(source: &str, start: usize, end: usize) -> Range {
-    Range {
-        start_byte: start,
-        end_byte: end,
-        start_point: point_of(source, start),
-        end_point: point_of(source, end),
-    }
-}
-
-fn point_of(source: &str, offset: usize) -> tree_sitter::Point {
-    let before = &source.as_bytes()[..offset];
-    let row = memchr::memchr_iter(b'\n', before).count();
-    let column = offset - memchr::memrchr(b'\n', before).map_or(0, |newline| newline + 1);
-    tree_sitter::Point { row, column }
 }
 
 /// Finds the one `.schema({` object of the file and up to `pieces - 1` cuts between its
@@ -400,14 +417,31 @@ mod tests {
             for &at in &cuts.at {
                 assert!(source[at..].trim_start().starts_with('M'), "{pieces}: {at}");
             }
-            // Each piece's ranges are in order, apart, and inside the file.
+            // Each piece's ranges are in order, apart, end with the file, and hold the
+            // object's braces and that piece's members only.
+            let bounds = cuts.bounds(&source);
+            let mut members = 0;
             for index in 0..=cuts.at.len() {
-                let ranges = cuts.ranges(&source, index);
+                let ranges = cuts.ranges(index, &bounds);
                 assert!(ranges
                     .windows(2)
-                    .all(|pair| pair[0].end_byte <= pair[1].start_byte));
+                    .all(|pair| pair[0].end_byte < pair[1].start_byte));
                 assert_eq!(ranges.last().unwrap().end_byte, source.len());
+                let text: String = ranges
+                    .iter()
+                    .map(|range| &source[range.start_byte..range.end_byte])
+                    .collect();
+                assert!(
+                    text.starts_with("a.schema({") && text.ends_with("});"),
+                    "{text}"
+                );
+                members += text.matches("a.model").count();
+                for range in &ranges {
+                    let before = &source[..range.start_byte];
+                    assert_eq!(range.start_point.row, before.matches('\n').count());
+                }
             }
+            assert_eq!(members, 10, "{pieces} pieces hold every member once");
         }
         // Pieces of about equal size.
         let cuts = find_cuts(&source, 5).unwrap();
