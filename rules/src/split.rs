@@ -120,28 +120,19 @@ pub fn pieces_for(len: usize) -> usize {
 }
 
 /// Parses `source` in pieces on the pool's threads, or returns `None` when the file should
-/// be parsed whole (small, no single schema object, or a piece that does not parse
-/// cleanly).
+/// be parsed whole (smaller than `min_bytes`, no single schema object, or a piece that
+/// does not parse cleanly).
 pub fn parse_split(kind: SourceKind, source: &str, min_bytes: usize) -> Option<SplitTrees> {
-    parse_split_then(kind, source, min_bytes, |_| ()).map(|(trees, _)| trees)
-}
-
-/// [`parse_split`], and `work` run on each piece's tree on the thread that parsed it, as
-/// soon as that piece is parsed and found sound: no core waits for another between
-/// parsing and the work. The results come in the pieces' order.
-pub fn parse_split_then<T: Send>(
-    kind: SourceKind,
-    source: &str,
-    min_bytes: usize,
-    work: impl Fn(&Tree) -> T + Sync,
-) -> Option<(SplitTrees, Vec<T>)> {
     if source.len() < min_bytes {
         return None;
     }
-    parse_pieces_then(kind, source, pieces_for(source.len()), work)
+    parse_pieces_then(kind, source, pieces_for(source.len()), |_| ()).map(|(trees, _)| trees)
 }
 
-/// [`parse_split_then`] with `pieces` pieces (fewer when the object has fewer members).
+/// Parses `source` in `pieces` pieces (fewer when the object has fewer members) like
+/// [`parse_split`], and runs `work` on each piece's tree on the thread that parsed it, as
+/// soon as that piece is parsed and found sound: no core waits for another between
+/// parsing and the work. The results come in the pieces' order.
 pub fn parse_pieces_then<T: Send>(
     kind: SourceKind,
     source: &str,
