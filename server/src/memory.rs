@@ -26,6 +26,10 @@ use mimalloc::MiMalloc;
 /// Whether new blocks come from mimalloc. Set once, early, by a batch run; never unset.
 static MIMALLOC: AtomicBool = AtomicBool::new(false);
 
+/// The alignment every mimalloc block has whatever its size: its size classes are whole
+/// machine words.
+const WORD_ALIGN: usize = std::mem::size_of::<usize>();
+
 /// The global allocator: the system's, or mimalloc for a batch run (see the module docs).
 pub struct Allocator;
 
@@ -46,6 +50,11 @@ impl Allocator {
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if MIMALLOC.load(Ordering::Relaxed) {
+            if layout.align() <= WORD_ALIGN {
+                // SAFETY: every mimalloc block is word-aligned, so plain `mi_malloc` meets
+                // this layout; it skips the aligned path's checks.
+                return libmimalloc_sys::mi_malloc(layout.size()).cast();
+            }
             MiMalloc.alloc(layout)
         } else {
             System.alloc(layout)
@@ -70,6 +79,10 @@ unsafe impl GlobalAlloc for Allocator {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if Self::made_by_mimalloc(ptr) {
+            if layout.align() <= WORD_ALIGN {
+                // SAFETY: as in `alloc`: the moved or grown block is word-aligned too.
+                return libmimalloc_sys::mi_realloc(ptr.cast(), new_size).cast();
+            }
             MiMalloc.realloc(ptr, layout, new_size)
         } else {
             System.realloc(ptr, layout, new_size)

@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 use crate::declare_rule;
@@ -47,37 +49,55 @@ pub(crate) fn check(context: &mut Context) {
 
 /// What Amplify compares: the data-level strategy, the provider, the owner / group field
 /// or the static groups, and the identity / group claim.
-fn identity_of(rule: &AuthRule) -> Option<String> {
+#[derive(PartialEq, Eq, Hash)]
+struct Identity<'r> {
+    kind: &'static str,
+    provider: String,
+    subject: Cow<'r, str>,
+    identity_claim: &'r str,
+    group_claim: &'r str,
+}
+
+fn identity_of(rule: &AuthRule) -> Option<Identity<'_>> {
     let strategy = rule.strategy.value.as_str();
     let call = &rule.strategy_call;
     let provider = rule.provider()?;
-    let argument = |n: usize| call.arg(n).and_then(|value| value.as_str());
-    let claim = |name: &str| -> Option<String> {
+    let argument = |n: usize| {
+        call.arg(n)
+            .and_then(|value| value.as_str())
+            .map(Cow::Borrowed)
+    };
+    let claim = |name: &str| -> Option<&str> {
         match rule.modifier(name) {
-            None => Some(String::new()),
-            Some(modifier) => modifier.arg(0)?.as_str().map(str::to_string),
+            None => Some(""),
+            Some(modifier) => modifier.arg(0)?.as_str(),
         }
     };
     let (kind, subject) = match strategy {
-        "publicApiKey" | "guest" => ("public", String::new()),
-        "authenticated" => ("private", String::new()),
-        "custom" => ("custom", String::new()),
-        "owner" => ("owner", "owner".to_string()),
-        "ownerDefinedIn" => ("owner", argument(0)?.to_string()),
+        "publicApiKey" | "guest" => ("public", Cow::Borrowed("")),
+        "authenticated" => ("private", Cow::Borrowed("")),
+        "custom" => ("custom", Cow::Borrowed("")),
+        "owner" => ("owner", Cow::Borrowed("owner")),
+        "ownerDefinedIn" => ("owner", argument(0)?),
         // A field implied once as a string and once as a list is `invalid-auth-rule`'s.
-        "ownersDefinedIn" => ("owners", argument(0)?.to_string()),
-        "groupDefinedIn" => ("dynamicGroup", argument(0)?.to_string()),
-        "groupsDefinedIn" => ("dynamicGroups", argument(0)?.to_string()),
-        "group" => ("staticGroup", argument(0)?.to_string()),
+        "ownersDefinedIn" => ("owners", argument(0)?),
+        "groupDefinedIn" => ("dynamicGroup", argument(0)?),
+        "groupsDefinedIn" => ("dynamicGroups", argument(0)?),
+        "group" => ("staticGroup", argument(0)?),
         "groups" => {
             let groups = call.arg(0)?.string_list()?;
             let names: Vec<&str> = groups.iter().map(|group| group.value.as_str()).collect();
-            ("staticGroup", names.join("\u{1}"))
+            ("staticGroup", Cow::Owned(names.join("\u{1}")))
         }
         _ => return None,
     };
-    let claims = format!("{}\u{2}{}", claim("identityClaim")?, claim("withClaimIn")?);
-    Some(format!("{kind}\u{0}{provider}\u{0}{subject}\u{0}{claims}"))
+    Some(Identity {
+        kind,
+        provider,
+        subject,
+        identity_claim: claim("identityClaim")?,
+        group_claim: claim("withClaimIn")?,
+    })
 }
 
 fn check_site(context: &mut Context, site: &AuthSite) {
@@ -85,7 +105,7 @@ fn check_site(context: &mut Context, site: &AuthSite) {
     if !authorization.complete || authorization.rules.len() < 2 {
         return;
     }
-    let mut first_of: FxHashMap<String, usize> = FxHashMap::default();
+    let mut first_of: FxHashMap<Identity<'_>, usize> = FxHashMap::default();
     for (index, rule) in authorization.rules.iter().enumerate() {
         let Some(identity) = identity_of(rule) else {
             continue;

@@ -92,7 +92,6 @@ pub(crate) fn check(context: &mut Context) {
             let FieldKind::Scalar(scalar) = site.field.kind else {
                 return;
             };
-            let place = format!("`{}.{}`", site.owner, site.field.name);
             for call in &site.field.modifiers {
                 if call.name.value != "validate" {
                     continue;
@@ -109,6 +108,7 @@ pub(crate) fn check(context: &mut Context) {
                 if chain.root.value != parameter.value || chain.root_args.is_some() {
                     continue;
                 }
+                let place = format!("`{}.{}`", site.owner, site.field.name);
                 let validator_spans: Vec<_> = chain
                     .calls
                     .iter()

@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::declare_rule;
@@ -227,7 +229,7 @@ fn generated_type_names(schema: &Schema, findings: &mut Vec<Diagnostic>) {
     if !schema.complete {
         return;
     }
-    let mut taken: FxHashMap<String, (Span, String)> = FxHashMap::default();
+    let mut taken: FxHashMap<Cow<'_, str>, (Span, Holder<'_>)> = FxHashMap::default();
     for schema_type in &schema.types {
         if matches!(
             schema_type.kind,
@@ -235,11 +237,8 @@ fn generated_type_names(schema: &Schema, findings: &mut Vec<Diagnostic>) {
         ) && is_kept(schema, schema_type)
         {
             taken.insert(
-                schema_type.name.clone(),
-                (
-                    schema_type.key_span,
-                    format!("the {} `{}`", schema_type.kind_name(), schema_type.name),
-                ),
+                Cow::Borrowed(schema_type.name.as_str()),
+                (schema_type.key_span, Holder::Type(schema_type)),
             );
         }
     }
@@ -257,33 +256,53 @@ fn generated_type_names(schema: &Schema, findings: &mut Vec<Diagnostic>) {
             return;
         }
         let generated = generated_type_name(&site.owner, &site.field.name);
-        match taken.get(&generated) {
-            Some((span, what)) => collisions.push(
+        match taken.get(generated.as_str()) {
+            Some((span, holder)) => collisions.push(
                 Diagnostic::new(
                     &NAME_COLLISION,
                     site.field.key_span,
                     format!(
                         "the inline {kind} of `{}.{}` is named `{generated}` by Amplify, which is \
-                         already {what} (`There can be only one type named \"{generated}\".`); \
+                         already {} (`There can be only one type named \"{generated}\".`); \
                          rename the field or the type, or define the {kind} at the top level and \
                          use `a.ref(...)`",
-                        site.owner, site.field.name
+                        site.owner,
+                        site.field.name,
+                        holder.describe()
                     ),
                 )
                 .with_label(*span, format!("`{generated}` is defined here")),
             ),
             None => {
-                taken.insert(
-                    generated.clone(),
-                    (
-                        site.field.key_span,
-                        format!("the inline {kind} of `{}.{}`", site.owner, site.field.name),
-                    ),
-                );
+                let holder = Holder::Inline(format!(
+                    "the inline {kind} of `{}.{}`",
+                    site.owner, site.field.name
+                ));
+                taken.insert(Cow::Owned(generated), (site.field.key_span, holder));
             }
         }
     });
     findings.extend(collisions);
+}
+
+/// What holds a GraphQL type name: a type of the schema, or an inline enum or custom type
+/// (described when it is found, as inline types are rare).
+enum Holder<'s> {
+    Type(&'s SchemaType),
+    Inline(String),
+}
+
+impl Holder<'_> {
+    fn describe(&self) -> Cow<'_, str> {
+        match self {
+            Holder::Type(schema_type) => Cow::Owned(format!(
+                "the {} `{}`",
+                schema_type.kind_name(),
+                schema_type.name
+            )),
+            Holder::Inline(description) => Cow::Borrowed(description),
+        }
+    }
 }
 
 /// What produces a root field.
@@ -433,23 +452,19 @@ fn model_root_fields<'s>(
         });
     };
     if !is_disabled("get", "queries") {
-        push("Query", format!("get{name}"), false);
+        push("Query", concat("get", &name), false);
     }
     if !is_disabled("list", "queries") {
-        push(
-            "Query",
-            format!("list{}", upper_first(&plural(&name))),
-            true,
-        );
+        push("Query", concat("list", &upper_first(&plural(&name))), true);
     }
     for operation in ["create", "update", "delete"] {
         if !is_disabled(operation, "mutations") {
-            push("Mutation", format!("{operation}{name}"), false);
+            push("Mutation", concat(operation, &name), false);
         }
     }
     for operation in ["onCreate", "onUpdate", "onDelete"] {
         if !is_disabled(operation, "subscriptions") {
-            push("Subscription", format!("{operation}{name}"), false);
+            push("Subscription", concat(operation, &name), false);
         }
     }
     let Some(indexes) = &model.secondary_indexes else {
@@ -499,6 +514,14 @@ fn model_root_fields<'s>(
 }
 
 /// Why the two produce the same name, and what to do.
+/// `prefix` then `name` (a generated root field: `get` + `Todo`).
+fn concat(prefix: &str, name: &str) -> String {
+    let mut joined = String::with_capacity(prefix.len() + name.len());
+    joined.push_str(prefix);
+    joined.push_str(name);
+    joined
+}
+
 fn hint(earlier: &RootField, later: &RootField) -> String {
     if let (true, true, Origin::Model(first), Origin::Model(second)) =
         (earlier.is_list, later.is_list, earlier.origin, later.origin)

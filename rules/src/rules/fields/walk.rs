@@ -72,14 +72,24 @@ fn visit_fields<'schema>(
 /// The name Amplify gives an inline enum or custom type: `<Owner><Field>`, each with its
 /// first letter upper-cased.
 pub(super) fn generated_type_name(owner: &str, field: &str) -> String {
-    format!("{}{}", upper_first(owner), upper_first(field))
+    let mut name = String::with_capacity(owner.len() + field.len());
+    push_upper_first(&mut name, owner);
+    push_upper_first(&mut name, field);
+    name
 }
 
 /// `todo` -> `Todo` (JavaScript's `charAt(0).toUpperCase() + slice(1)`).
 pub(super) fn upper_first(text: &str) -> String {
+    let mut upper = String::with_capacity(text.len());
+    push_upper_first(&mut upper, text);
+    upper
+}
+
+/// Appends [`upper_first`]`(text)` to `out`.
+pub(super) fn push_upper_first(out: &mut String, text: &str) {
     let mut characters = text.chars();
-    match characters.next() {
-        Some(first) => first.to_uppercase().chain(characters).collect(),
-        None => String::new(),
+    if let Some(first) = characters.next() {
+        out.extend(first.to_uppercase());
+        out.push_str(characters.as_str());
     }
 }
