@@ -10,7 +10,8 @@
 # pre-commit clones that commit and the hook builds amplint in the clone with cargo. To keep
 # the run short the build uses the dev profile and a target directory of its own kept in
 # target/precommit-test/ (seeded once with a copy of target/debug's compiled dependencies when
-# there are any; the amplint crates are always compiled from pre-commit's clone). It never
+# there are any and the disk has room for the copy; the amplint crates are always compiled
+# from pre-commit's clone). It never
 # writes to target/debug, whose binary the editor tests use.
 # AMPLINT_PRECOMMIT_FRESH=1 builds as a user's first commit does instead (release profile,
 # empty target directory: several minutes).
@@ -38,12 +39,24 @@ else
   export AMPLINT_HOOK_PROFILE=dev
   export CARGO_TARGET_DIR="$root/target/precommit-test"
   if [ ! -d "$CARGO_TARGET_DIR/debug" ] && [ -d "$root/target/debug/deps" ]; then
-    echo "== seeding $CARGO_TARGET_DIR with target/debug's compiled dependencies"
-    mkdir -p "$CARGO_TARGET_DIR/debug.partial"
+    # The copy needs as much room again as target/debug's dependencies (a target directory
+    # that has grown over many builds can hold tens of GB): seed only when twice that is
+    # free, otherwise compile from scratch (slower, no extra room).
+    parts=()
     for part in deps build .fingerprint; do
-      if [ -d "$root/target/debug/$part" ]; then cp -a "$root/target/debug/$part" "$CARGO_TARGET_DIR/debug.partial/"; fi
+      if [ -d "$root/target/debug/$part" ]; then parts+=("$root/target/debug/$part"); fi
     done
-    mv "$CARGO_TARGET_DIR/debug.partial" "$CARGO_TARGET_DIR/debug"
+    need_kb=$(du -sk "${parts[@]}" | awk '{sum += $1} END {print sum * 2}')
+    mkdir -p "$CARGO_TARGET_DIR"
+    free_kb=$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 {print $4}')
+    if [ "$need_kb" -lt "$free_kb" ]; then
+      echo "== seeding $CARGO_TARGET_DIR with target/debug's compiled dependencies ($((need_kb / 2048)) MiB)"
+      mkdir -p "$CARGO_TARGET_DIR/debug.partial"
+      cp -a "${parts[@]}" "$CARGO_TARGET_DIR/debug.partial/"
+      mv "$CARGO_TARGET_DIR/debug.partial" "$CARGO_TARGET_DIR/debug"
+    else
+      echo "== not seeding $CARGO_TARGET_DIR: target/debug's dependencies ($((need_kb / 2048)) MiB) would not fit twice in the $((free_kb / 1024)) MiB free; compiling from scratch"
+    fi
   fi
 fi
 # The venv's bin holds pre-commit itself; git hooks find it through the installed script.
