@@ -26,7 +26,8 @@ pub fn write(
 
 fn render(out: &mut dyn WriteColor, files: &[CheckedFile], summary: &Summary) -> io::Result<()> {
     let config = Config::default();
-    for file in files {
+    // Files without diagnostics need no code frame (and `SimpleFile` indexes every line).
+    for file in files.iter().filter(|file| !file.diagnostics.is_empty()) {
         let source = SimpleFile::new(file.display_path.as_str(), file.text.as_str());
         for diagnostic in &file.diagnostics {
             let mut labels = vec![Label::primary((), diagnostic.span.range())];
