@@ -513,7 +513,6 @@ fn model_root_fields<'s>(
     }
 }
 
-/// Why the two produce the same name, and what to do.
 /// `prefix` then `name` (a generated root field: `get` + `Todo`).
 fn concat(prefix: &str, name: &str) -> String {
     let mut joined = String::with_capacity(prefix.len() + name.len());
@@ -522,6 +521,7 @@ fn concat(prefix: &str, name: &str) -> String {
     joined
 }
 
+/// Why the two produce the same name, and what to do.
 fn hint(earlier: &RootField, later: &RootField) -> String {
     if let (true, true, Origin::Model(first), Origin::Model(second)) =
         (earlier.is_list, later.is_list, earlier.origin, later.origin)
