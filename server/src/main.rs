@@ -31,7 +31,7 @@ fn main() -> ExitCode {
     let outcome = match arguments.command {
         Command::Check(arguments) => {
             // Before anything is parsed (see `memory`): a check is a short batch run.
-            amplint::memory::use_mimalloc_for_this_run();
+            amplint::memory::use_batch_allocators();
             cli::check::run(arguments)
         }
         Command::Rule(arguments) => cli::rule::run(arguments),
