@@ -11,8 +11,9 @@
 //! ([`arena`]): a check keeps almost everything it allocates, and packed together those
 //! blocks touch fewer huge pages, each of which the kernel must zero. A 200-model check:
 //! 10 huge pages and 27 MiB resident with mimalloc alone, 6 and 20 MiB with the arena;
-//! 145.4M -> 143.0M instructions; CPU time 38.2 -> 37.3 ms and wall time 22.7 -> 21.7 ms
-//! (medians of 200 interleaved runs each).
+//! 145.4M -> 143.0M instructions; CPU time (user and system) 38.2 -> 37.3 ms, median of 200
+//! interleaved runs (wall time, in three such A/Bs on the noisy VM: -1.0 ms, -0.3 ms and
+//! no difference).
 //!
 //! The server stays on glibc: typing in a document allocates and frees the same amounts
 //! over and over, which glibc serves from its free lists, and after a large document's
@@ -20,8 +21,9 @@
 //! (mimalloc kept about 10 MiB more resident there and was no faster per edit).
 //!
 //! [`Allocator`] is the process's global allocator: new blocks come from the allocator
-//! chosen for the run; every block is freed by the allocator that made it (mimalloc knows
-//! its own address ranges), so the blocks made before the switch stay valid.
+//! chosen for the run; every block is freed by the allocator that made it (the arena and
+//! mimalloc know their own address ranges), so the blocks made before the switch stay
+//! valid.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,9 +54,11 @@ impl Allocator {
     }
 }
 
-// SAFETY: each block is made by one of two correct allocators and freed or resized by the
-// same one: `made_by_mimalloc` tells them apart by address, and the flag only goes from
-// false to true, so a block made before the switch is never taken for mimalloc's.
+// SAFETY: each block is made by one of three allocators and freed or resized by the same
+// one: the arena's blocks lie in its region (`arena::contains`), mimalloc's in its own
+// (`made_by_mimalloc`), and the flag only goes from false to true, so a block made before
+// the switch is never taken for mimalloc's. A block leaving the arena on `realloc` is
+// copied into a block of the allocator that takes it.
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         #[cfg(target_os = "linux")]
