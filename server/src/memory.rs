@@ -62,11 +62,8 @@ impl Allocator {
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         #[cfg(target_os = "linux")]
-        if arena::serves(layout.size(), layout.align()) {
-            let block = arena::alloc(layout.size(), layout.align());
-            if !block.is_null() {
-                return block;
-            }
+        if let Some(block) = arena::try_alloc(layout.size(), layout.align()) {
+            return block;
         }
         if MIMALLOC.load(Ordering::Relaxed) {
             if layout.align() <= WORD_ALIGN {
@@ -82,13 +79,10 @@ unsafe impl GlobalAlloc for Allocator {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         #[cfg(target_os = "linux")]
-        if arena::serves(layout.size(), layout.align()) {
-            let block = arena::alloc(layout.size(), layout.align());
-            if !block.is_null() {
-                // A block handed back to the arena may be handed out again: not zero.
-                block.write_bytes(0, layout.size());
-                return block;
-            }
+        if let Some(block) = arena::try_alloc(layout.size(), layout.align()) {
+            // A block handed back to the arena may be handed out again: not zero.
+            block.write_bytes(0, layout.size());
+            return block;
         }
         if MIMALLOC.load(Ordering::Relaxed) {
             MiMalloc.alloc_zeroed(layout)

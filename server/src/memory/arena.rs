@@ -114,6 +114,16 @@ pub fn serves(size: usize, align: usize) -> bool {
         && !FULL.load(Ordering::Relaxed)
 }
 
+/// A block of `size` bytes aligned to `align` from the arena, when it serves such blocks
+/// and has room.
+#[inline]
+pub fn try_alloc(size: usize, align: usize) -> Option<*mut u8> {
+    if !serves(size, align) {
+        return None;
+    }
+    Some(alloc(size, align)).filter(|block| !block.is_null())
+}
+
 /// A block of `size` bytes aligned to `align` (what [`serves`] accepts), or null when the
 /// region is used up.
 #[inline]
@@ -213,7 +223,7 @@ pub mod c {
     use std::ffi::c_void;
     use std::ptr;
 
-    use super::{alloc, contains, dealloc, resize_in_place, serves};
+    use super::{contains, dealloc, resize_in_place, serves, try_alloc};
 
     /// `max_align_t` on the 64-bit targets: also the header's size, so blocks stay aligned.
     const HEADER: usize = 16;
@@ -221,17 +231,13 @@ pub mod c {
     /// # Safety
     /// As C's `malloc`.
     pub unsafe extern "C" fn malloc(size: usize) -> *mut c_void {
-        let Some(total) = size
+        let Some(block) = size
             .checked_add(HEADER)
-            .filter(|&total| serves(total, HEADER))
+            .and_then(|total| try_alloc(total, HEADER))
         else {
             return libmimalloc_sys::mi_malloc(size);
         };
-        let block = alloc(total, HEADER);
-        if block.is_null() {
-            return libmimalloc_sys::mi_malloc(size);
-        }
-        // SAFETY: the block has `total` bytes, aligned to `HEADER`, so the header fits.
+        // SAFETY: the block has `size + HEADER` bytes, aligned to `HEADER`: the header fits.
         block.cast::<usize>().write(size);
         block.add(HEADER).cast()
     }
