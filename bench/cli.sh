@@ -14,7 +14,9 @@ cargo build --release --quiet -p amplint -p amplint_tests
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%8s %10s %12s %12s %14s\n' models bytes median_ms mean_ms us_per_model
+# min_ms: the fastest run; cpu_ms: mean user+system time. Both move less than the
+# median when the host is busy (see README, Speed).
+printf '%8s %10s %12s %12s %10s %10s %14s\n' models bytes median_ms mean_ms min_ms cpu_ms us_per_model
 for n in "${sizes[@]}"; do
   file="$work/schema$n.ts"
   ./target/release/generate-schema "$n" > "$file"
@@ -27,6 +29,7 @@ import json, sys
 result = json.load(open(sys.argv[1]))["results"][0]
 n, size = int(sys.argv[2]), int(sys.argv[3])
 median = result["median"] * 1000
-print(f"{n:8d} {size:10d} {median:12.2f} {result['mean'] * 1000:12.2f} {median * 1000 / n:14.1f}")
+cpu = (result["user"] + result["system"]) * 1000
+print(f"{n:8d} {size:10d} {median:12.2f} {result['mean'] * 1000:12.2f} {result['min'] * 1000:10.2f} {cpu:10.2f} {median * 1000 / n:14.1f}")
 PY
 done
