@@ -10,7 +10,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::project::Project;
 use crate::span::{FileId, Span, Spanned};
-use crate::syntax::{node_text, Fields};
+use crate::syntax::{named_children, node_text, Fields};
 
 /// How deep the evaluator follows nested expressions before giving up (deeper input is
 /// [`Value::Unknown`]); keeps pathological nesting from exhausting the stack.
@@ -512,8 +512,7 @@ impl<'a> Evaluator<'a> {
 
     /// The first child that is an expression (not a comment or a type).
     fn first_expression_child<'n>(&self, node: Node<'n>) -> Option<Node<'n>> {
-        let mut cursor = node.walk();
-        let child = node.named_children(&mut cursor).find(|child| {
+        let child = named_children(node).find(|child| {
             !matches!(
                 self.kind(*child),
                 "comment"
@@ -551,8 +550,7 @@ impl<'a> Evaluator<'a> {
     /// The file's top-level bindings and exports.
     fn collect_scope(&self, program: Node<'a>) -> FileScope<'a> {
         let mut scope = FileScope::default();
-        let mut cursor = program.walk();
-        for statement in program.named_children(&mut cursor) {
+        for statement in named_children(program) {
             let declaration = match self.kind(statement) {
                 "export_statement" => {
                     self.collect_export(statement, &mut scope);
@@ -574,8 +572,7 @@ impl<'a> Evaluator<'a> {
                 continue;
             }
             let exported = statement.id() != declaration.id();
-            let mut declarators = declaration.walk();
-            for declarator in declaration.named_children(&mut declarators) {
+            for declarator in named_children(declaration) {
                 if self.kind(declarator) != "variable_declarator" {
                     continue;
                 }
@@ -635,8 +632,7 @@ impl<'a> Evaluator<'a> {
                 }
                 "string" => {}
                 _ => {
-                    let mut cursor = node.walk();
-                    stack.extend(node.named_children(&mut cursor));
+                    stack.extend(named_children(node));
                 }
             }
         }
@@ -649,14 +645,12 @@ impl<'a> Evaluator<'a> {
             return;
         }
         let source = statement.child_by_field_id(self.fields.source);
-        let mut cursor = statement.walk();
         let mut clause = None;
-        for child in statement.named_children(&mut cursor) {
+        for child in named_children(statement) {
             match self.kind(child) {
                 "export_clause" => clause = Some(child),
                 "namespace_export" => {
-                    let mut names = child.walk();
-                    let name = child.named_children(&mut names).next();
+                    let name = named_children(child).next();
                     if let (Some(name), Some(source)) = (name, source) {
                         let imported = Imported::Namespace;
                         scope.exports.insert(
@@ -681,8 +675,7 @@ impl<'a> Evaluator<'a> {
             }
             return;
         };
-        let mut specifiers = clause.walk();
-        for specifier in clause.named_children(&mut specifiers) {
+        for specifier in named_children(clause) {
             if self.kind(specifier) != "export_specifier" {
                 continue;
             }
@@ -753,10 +746,8 @@ impl<'a> Evaluator<'a> {
         match self.kind(node) {
             "string" => Value::String(Spanned::new(unquote(self.text(node)), span)),
             "template_string" => {
-                let mut cursor = node.walk();
-                let has_substitution = node
-                    .named_children(&mut cursor)
-                    .any(|child| self.kind(child) == "template_substitution");
+                let has_substitution =
+                    named_children(node).any(|child| self.kind(child) == "template_substitution");
                 if has_substitution {
                     self.unknown(node, Unknown::Computed)
                 } else {
@@ -810,8 +801,7 @@ impl<'a> Evaluator<'a> {
     fn eval_array(&mut self, node: Node<'a>) -> ArrayValue {
         let mut items = Vec::with_capacity(node.named_child_count());
         let mut complete = true;
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in named_children(node) {
             match self.kind(child) {
                 "comment" => {}
                 "spread_element" => {
@@ -847,19 +837,18 @@ impl<'a> Evaluator<'a> {
 
     fn eval_object(&mut self, node: Node<'a>) -> ObjectValue {
         let skip_keys = std::mem::take(&mut self.skip_keys);
-        let mut cursor = node.walk();
         let (entries, complete) = if node.end_byte() - node.start_byte() < PARALLEL_OBJECT_BYTES {
             let mut members = Members {
                 entries: Vec::with_capacity(node.named_child_count()),
                 complete: true,
             };
-            for child in node.named_children(&mut cursor) {
+            for child in named_children(node) {
                 self.eval_member_of_object(child, skip_keys, &mut members);
             }
             (members.entries, members.complete)
         } else {
             // A large object (the schema of a big project): its halves on both cores.
-            let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+            let children: Vec<Node<'a>> = named_children(node).collect();
             let (left, right) = children.split_at(children.len() / 2);
             let mut other = self.clone();
             let (mut left, right) = rayon::join(
@@ -1276,8 +1265,7 @@ impl<'a> Evaluator<'a> {
     fn eval_args(&mut self, arguments: Node<'a>) -> Args {
         let mut items = Vec::with_capacity(arguments.named_child_count());
         let mut complete = true;
-        let mut cursor = arguments.walk();
-        for child in arguments.named_children(&mut cursor) {
+        for child in named_children(arguments) {
             match self.kind(child) {
                 "comment" => {}
                 "spread_element" => complete = false,
@@ -1299,8 +1287,7 @@ impl<'a> Evaluator<'a> {
                 self.span(parameter),
             ));
         } else if let Some(parameters) = node.child_by_field_id(self.fields.parameters) {
-            let mut cursor = parameters.walk();
-            for parameter in parameters.named_children(&mut cursor) {
+            for parameter in named_children(parameters) {
                 let pattern = parameter
                     .child_by_field_id(self.fields.pattern)
                     .unwrap_or(parameter);
@@ -1316,9 +1303,7 @@ impl<'a> Evaluator<'a> {
             return self.unknown(node, Unknown::Expression);
         };
         let returned = if self.kind(body) == "statement_block" {
-            let mut cursor = body.walk();
-            let returned = body
-                .named_children(&mut cursor)
+            let returned = named_children(body)
                 .find(|statement| self.kind(*statement) == "return_statement")
                 .and_then(|statement| self.first_expression_child(statement));
             match returned {

@@ -10,7 +10,7 @@ use super::types::*;
 use super::{DefineData, FileModel, Schema};
 use crate::span::{FileId, Span};
 use crate::split::SplitTrees;
-use crate::syntax::{node_text, Fields};
+use crate::syntax::{named_children, node_text, Fields};
 use crate::value::{Chain, Entry, Evaluator, ObjectValue, ProjectScopes, Value};
 
 /// Schemas with at least this many entries build their types on all cores.
@@ -100,10 +100,7 @@ fn reuse_after_edit(
                 && object.end_byte() == moved_end(object_span, change)
         })
         .ok_or(())?;
-    let mut cursor = object.walk();
-    let mut pairs = object
-        .named_children(&mut cursor)
-        .filter(|child| child.kind() != "comment");
+    let mut pairs = named_children(object).filter(|child| child.kind() != "comment");
     let mut edited_pair = None;
     for (index, schema_type) in schema.types.iter().enumerate() {
         let pair = pairs.next().ok_or(())?;
@@ -685,10 +682,7 @@ fn secondary_indexes(call: &crate::value::Call) -> SecondaryIndexes {
 fn define_data<'tree>(call: Node<'tree>, evaluator: &mut Evaluator<'tree>) -> Option<DefineData> {
     let function = call.child_by_field_name("function")?;
     let arguments = call.child_by_field_name("arguments")?;
-    let mut cursor = arguments.walk();
-    let first = arguments
-        .named_children(&mut cursor)
-        .find(|child| child.kind() != "comment");
+    let first = named_children(arguments).find(|child| child.kind() != "comment");
     let props = match first.map(|node| evaluator.eval_object_skipping(node, &["schema"])) {
         Some(Value::Object(object)) => Some(object),
         _ => None,
