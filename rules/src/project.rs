@@ -229,9 +229,8 @@ impl Project {
 fn relative_specifiers(file: &SourceFile, text: &str) -> Vec<String> {
     let source = &text[file.range()];
     let root = file.tree.root_node();
-    let mut cursor = root.walk();
     let mut specifiers = Vec::new();
-    for statement in root.named_children(&mut cursor) {
+    for statement in crate::syntax::named_children(root) {
         if !matches!(statement.kind(), "import_statement" | "export_statement") {
             continue;
         }

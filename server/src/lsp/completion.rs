@@ -7,6 +7,7 @@
 //! and strings: half-typed code (`a.belongsTo('Te`) is the normal case here.
 
 use amplint_rules::model::{extract, FileModel, Schema, SchemaType, TypeKind};
+use amplint_rules::syntax::named_children;
 use amplint_rules::FileId;
 use tree_sitter::Node;
 
@@ -412,9 +413,7 @@ fn call_context_from_tree(
                     "identifier" => function,
                     _ => return None,
                 };
-                let mut cursor = node.walk();
-                let first_argument = node
-                    .named_children(&mut cursor)
+                let first_argument = named_children(node)
                     .find(|child| child.kind() != "comment")
                     .map_or(start..start, |first| first.byte_range());
                 return Some(CallContext {
