@@ -14,8 +14,8 @@ cargo build --release --quiet -p amplint -p amplint_tests
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-# min_ms: the fastest run; cpu_ms: mean user+system time. Both move less than the
-# median when the host is busy (see README, Speed).
+# min_ms: the fastest run; cpu_ms: mean user+system time. When the host is busy both rise
+# with the median (the machine is slower, not the run waiting): see README, Speed.
 printf '%8s %10s %12s %12s %10s %10s %14s\n' models bytes median_ms mean_ms min_ms cpu_ms us_per_model
 for n in "${sizes[@]}"; do
   file="$work/schema$n.ts"
