@@ -2,6 +2,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use amplint_rules::{Applicability, Settings, Severity};
 use clap::{Args, ValueEnum};
@@ -12,7 +13,7 @@ use super::discover::{discover, Discovered, SourcePath};
 use super::files::{write_atomically, CheckedFile, CheckedUnit};
 use super::output::{self, Summary};
 use super::Status;
-use crate::config::Config;
+use crate::config::{Config, LoadedConfig};
 
 #[derive(Args, Debug)]
 pub struct CheckArguments {
@@ -98,15 +99,20 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
             .map_or(&default_settings, |loaded| loaded.settings_ref());
         Ok(CheckedUnit::check(file, settings, fix_level))
     };
-    let mut units: Vec<CheckedUnit> = configured
-        .into_par_iter()
-        .map(|(file, loaded)| {
-            let settings = loaded
-                .as_deref()
-                .map_or(&default_settings, |loaded| loaded.settings_ref());
-            CheckedUnit::check(file, settings, fix_level)
-        })
-        .collect();
+    let check_configured = |(file, loaded): (SourcePath, Option<Arc<LoadedConfig>>)| {
+        let settings = loaded
+            .as_deref()
+            .map_or(&default_settings, |loaded| loaded.settings_ref());
+        CheckedUnit::check(file, settings, fix_level)
+    };
+    // One file is checked on this thread: a parallel iterator, even over one item, starts
+    // rayon's pool, whose threads then compete with this one for the cores while they look
+    // for work (a large file starts the pool itself, when its pieces are ready).
+    let mut units: Vec<CheckedUnit> = if configured.len() == 1 {
+        configured.into_iter().map(check_configured).collect()
+    } else {
+        configured.into_par_iter().map(check_configured).collect()
+    };
     check_explicit_files_through_their_entries(&mut units, &check_one)?;
     let checked = merge_units(units);
 
