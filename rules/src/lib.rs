@@ -23,6 +23,8 @@ pub mod value;
 mod engine;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
+#[doc(hidden)]
+pub use engine::run_rules;
 pub use engine::{
     check, check_in_pieces, check_project, check_tree, check_tree_after_edit,
     check_with_split_threshold, fix_all, fix_project, CheckResult, FixAllResult, ProjectFixResult,
