@@ -92,18 +92,15 @@ pub fn run(arguments: CheckArguments) -> miette::Result<Status> {
         }
         configured.push((file, loaded));
     }
-    let check_one = |file: SourcePath| -> miette::Result<CheckedUnit> {
-        let loaded = config.discover_for(&file.path)?;
-        let settings = loaded
-            .as_deref()
-            .map_or(&default_settings, |loaded| loaded.settings_ref());
-        Ok(CheckedUnit::check(file, settings, fix_level))
-    };
     let check_configured = |(file, loaded): (SourcePath, Option<Arc<LoadedConfig>>)| {
         let settings = loaded
             .as_deref()
             .map_or(&default_settings, |loaded| loaded.settings_ref());
         CheckedUnit::check(file, settings, fix_level)
+    };
+    let check_one = |file: SourcePath| -> miette::Result<CheckedUnit> {
+        let loaded = config.discover_for(&file.path)?;
+        Ok(check_configured((file, loaded)))
     };
     // One file is checked on this thread: a parallel iterator, even over one item, starts
     // rayon's pool, whose threads then compete with this one for the cores while they look
