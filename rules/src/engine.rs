@@ -15,7 +15,7 @@ use crate::span::{FileId, Span};
 use crate::split;
 use crate::syntax::{first_syntax_error, parse, syntax_error_regions, SourceKind};
 
-/// Schemas with at least this many types run the rules on two threads.
+/// Schemas with at least this many types run the rules on all cores ([`run_rules`]).
 const PARALLEL_RULES_TYPES: usize = 64;
 
 /// What checking one file found.
