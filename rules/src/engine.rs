@@ -9,7 +9,7 @@ use crate::model::{
 };
 use crate::project::{Project, SourceLoader};
 use crate::registry::{all_rules, Rule};
-use crate::rules::Context;
+use crate::rules::{Context, Shared};
 use crate::settings::Settings;
 use crate::span::{FileId, Span};
 use crate::split;
@@ -254,9 +254,9 @@ pub fn run_rules(
     settings: &Settings,
     parallel: bool,
 ) -> Vec<Diagnostic> {
-    let pairings = std::sync::OnceLock::new();
+    let shared = Shared::default();
     let run = |rules: &[Rule]| {
-        let mut context = Context::new(model, source, settings, &pairings);
+        let mut context = Context::new(model, source, settings, &shared);
         context.syntax_error = syntax_error;
         for rule in rules {
             let Some(severity) = settings.severity_of(rule.meta.name, rule.meta.severity) else {

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix};
 use crate::model::{AuthRule, Operations};
-use crate::rules::authorization::{authorization_sites, quoted, AuthLevel, AuthSite};
+use crate::rules::authorization::{quoted, AuthLevel, AuthSite};
 use crate::rules::Context;
 use crate::span::{Span, Spanned};
 use crate::suggest::did_you_mean;
@@ -56,7 +56,7 @@ const FIELD_OPERATIONS: [&str; 4] = ["read", "create", "update", "delete"];
 const READ_OPERATIONS: [&str; 5] = ["get", "list", "sync", "listen", "search"];
 
 pub(crate) fn check(context: &mut Context) {
-    for site in authorization_sites(context) {
+    for site in context.authorization_sites() {
         for rule in &site.authorization.rules {
             check_rule(context, &site, rule);
         }

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::model::{AuthRule, DefineData};
-use crate::rules::authorization::{authorization_sites, AuthSite};
+use crate::rules::authorization::AuthSite;
 use crate::rules::Context;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
@@ -61,7 +61,7 @@ struct EnabledModes {
 pub(crate) fn check(context: &mut Context) {
     let enabled = enabled_modes(context);
     let api_key_fix = api_key_fix(context);
-    for site in authorization_sites(context) {
+    for site in context.authorization_sites() {
         for rule in &site.authorization.rules {
             check_rule(context, &site, rule, &enabled, api_key_fix.as_ref());
         }

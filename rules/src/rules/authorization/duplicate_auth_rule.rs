@@ -6,7 +6,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::model::{AuthRule, Operations};
-use crate::rules::authorization::{authorization_sites, quoted, AuthSite};
+use crate::rules::authorization::{quoted, AuthSite};
 use crate::rules::Context;
 use crate::span::Span;
 
@@ -42,7 +42,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for site in authorization_sites(context) {
+    for site in context.authorization_sites() {
         check_site(context, &site);
     }
 }

@@ -3,7 +3,7 @@ use rustc_hash::FxHashSet;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::{AuthRule, Authorization, FieldKind, Model, Scalar, SchemaType};
-use crate::rules::authorization::{authorization_sites, AuthLevel};
+use crate::rules::authorization::AuthLevel;
 use crate::rules::Context;
 use crate::value::Value;
 
@@ -42,8 +42,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    let sites = authorization_sites(context);
-    for site in &sites {
+    let sites = context.authorization_sites();
+    for site in sites {
         for rule in &site.authorization.rules {
             check_empty_groups(context, rule);
         }
@@ -52,7 +52,7 @@ pub(crate) fn check(context: &mut Context) {
     // Implied fields: model rules (and field rules) apply to their model; schema rules to
     // every model without rules of its own.
     let mut reported = FxHashSet::default();
-    for site in &sites {
+    for site in sites {
         match site.level {
             AuthLevel::Model | AuthLevel::Field => {
                 if let (Some(model), Some(name)) = (site.model, site.type_name) {

@@ -1,5 +1,6 @@
 //! Catalog section 4: authorization; one file per rule, plus [`authorization_sites`], the
-//! one walk over every `.authorization(...)` call of a file that the rules share.
+//! one walk over every `.authorization(...)` call of a file that the rules share
+//! ([`Context::authorization_sites`]).
 
 mod auth_operations;
 mod auth_provider_not_configured;
@@ -10,7 +11,7 @@ mod public_auth;
 
 use std::borrow::Cow;
 
-use crate::model::{Authorization, Field, Model, Schema, TypeKind};
+use crate::model::{Authorization, Field, FileModel, Model, Schema, TypeKind};
 use crate::registry::Rule;
 use crate::rules::Context;
 use crate::value::Call;
@@ -84,11 +85,11 @@ impl AuthSite<'_> {
 
 /// Every `.authorization(...)` call of the file: schema level, model level, field level
 /// (parsed here with the extractor's own reader) and on custom operations, in source order
-/// per schema.
-pub(crate) fn authorization_sites<'a>(context: &Context<'a>) -> Vec<AuthSite<'a>> {
-    let builder_names = &context.file.builder_names;
+/// per schema. The rules read it through [`Context::authorization_sites`], built once.
+pub(crate) fn authorization_sites(file: &FileModel) -> Vec<AuthSite<'_>> {
+    let builder_names = &file.builder_names;
     let mut sites = Vec::new();
-    for schema in context.schemas() {
+    for schema in &file.schemas {
         if let Some(authorization) = &schema.authorization {
             if let Some(call) = call_with_span(&schema.modifiers, authorization) {
                 sites.push(AuthSite {

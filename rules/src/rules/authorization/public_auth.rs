@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::model::AuthRule;
-use crate::rules::authorization::{authorization_sites, quoted, AuthSite};
+use crate::rules::authorization::{quoted, AuthSite};
 use crate::rules::Context;
 use crate::span::Span;
 use crate::value::Value;
@@ -41,7 +41,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(context: &mut Context) {
-    for site in authorization_sites(context) {
+    for site in context.authorization_sites() {
         for rule in &site.authorization.rules {
             check_rule(context, &site, rule);
         }
