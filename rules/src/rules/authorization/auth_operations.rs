@@ -58,7 +58,7 @@ const READ_OPERATIONS: [&str; 5] = ["get", "list", "sync", "listen", "search"];
 pub(crate) fn check(context: &mut Context) {
     for site in context.authorization_sites() {
         for rule in &site.authorization.rules {
-            check_rule(context, &site, rule);
+            check_rule(context, site, rule);
         }
     }
 }

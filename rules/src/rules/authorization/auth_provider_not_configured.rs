@@ -63,7 +63,7 @@ pub(crate) fn check(context: &mut Context) {
     let api_key_fix = api_key_fix(context);
     for site in context.authorization_sites() {
         for rule in &site.authorization.rules {
-            check_rule(context, &site, rule, &enabled, api_key_fix.as_ref());
+            check_rule(context, site, rule, &enabled, api_key_fix.as_ref());
         }
     }
 }

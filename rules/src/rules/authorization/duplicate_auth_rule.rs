@@ -43,7 +43,7 @@ declare_rule! {
 
 pub(crate) fn check(context: &mut Context) {
     for site in context.authorization_sites() {
-        check_site(context, &site);
+        check_site(context, site);
     }
 }
 

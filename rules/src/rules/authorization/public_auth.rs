@@ -43,9 +43,9 @@ declare_rule! {
 pub(crate) fn check(context: &mut Context) {
     for site in context.authorization_sites() {
         for rule in &site.authorization.rules {
-            check_rule(context, &site, rule);
+            check_rule(context, site, rule);
         }
-        check_preview_array(context, &site);
+        check_preview_array(context, site);
     }
 }
 
