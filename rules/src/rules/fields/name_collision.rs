@@ -354,11 +354,8 @@ fn generated_operation_names(schema: &Schema, findings: &mut Vec<Diagnostic>) {
         .iter()
         .map(|schema_type| match &schema_type.kind {
             TypeKind::Model(model) => {
-                GENERATED_PER_MODEL
-                    + model
-                        .secondary_indexes
-                        .as_ref()
-                        .map_or(0, |i| i.indexes.len())
+                let indexes = model.secondary_indexes.as_ref();
+                GENERATED_PER_MODEL + indexes.map_or(0, |indexes| indexes.indexes.len())
             }
             _ => 1,
         })
