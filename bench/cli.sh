@@ -18,7 +18,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 # How fast the machine is right now: tree-sitter's parse of the 200-model schema on one
 # thread, in process (no start-up, no threads; median of 30). The same parse has taken from
 # 12.4 to 25 ms on the project's VM, minutes apart, as the host's other load came and went;
-# printed before and after the timings, a slow reading explains slow medians in between.
+# printed before and after the timings as a rough guide to the host's state while they ran
+# (a reading a moment apart: it has been high beside a fast median too).
 ./target/release/generate-schema 200 > "$work/reference.ts"
 host_speed() {
   ./target/release/examples/phases "$work/reference.ts" 30 |
