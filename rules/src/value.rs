@@ -259,12 +259,6 @@ struct Members {
     complete: bool,
 }
 
-impl Default for Members {
-    fn default() -> Members {
-        Members::with_capacity(0)
-    }
-}
-
 impl Members {
     fn with_capacity(capacity: usize) -> Members {
         Members {
@@ -886,7 +880,7 @@ impl<'a> Evaluator<'a> {
     /// Evaluates one `key: value` pair of an object literal on its own, as the object's
     /// evaluation would; `None` when its key cannot be read.
     pub(crate) fn eval_pair(&mut self, pair: Node<'a>) -> Option<Entry> {
-        let mut members = Members::default();
+        let mut members = Members::with_capacity(1);
         self.eval_member_of_object(pair, &[], &mut members);
         match (members.complete, members.entries.pop()) {
             (true, Some(entry)) if members.entries.is_empty() => Some(entry),
