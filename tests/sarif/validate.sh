@@ -3,7 +3,8 @@
 # package.json / package-lock.json, installed into tests/sarif/node_modules).
 #
 # Runs `amplint check --format sarif` on the showcase and on annotated fixtures (with
-# related locations, fixes, insertions and suppression findings), validates each log
+# related locations, fixes, insertions and suppression findings, and a project whose
+# related locations and fixes are in another file than their result), validates each log
 # against the SARIF rules and against GitHub code scanning's rules (`--rule-kind Gh`), and
 # fails when the validator reports any error-level result. Warnings and notes are printed, not fatal.
 #
@@ -41,6 +42,7 @@ trap 'rm -rf "$work"' EXIT
 targets=(
   "fixtures/showcase"
   "fixtures/missing-inverse-relation/invalid.ts fixtures/unused-suppression/invalid.ts fixtures/reference-type-mismatch/invalid.ts"
+  "fixtures/projects/split-relations/amplify/data/resource.ts"
 )
 failed=0
 index=0

@@ -12,9 +12,11 @@ use amplint::cli::output::Summary;
 use amplint_rules::{Settings, Severity, SourceKind};
 use amplint_tests::repo_root;
 
-/// The shared fixture set: the showcase, relations with labels and fixes, suppressions.
+/// The shared fixture set: the showcase, relations with labels and fixes, suppressions, a
+/// project whose labels and fixes point into its other file.
 const FIXTURES: &[&str] = &[
     "fixtures/showcase/amplify/data/resource.ts",
+    "fixtures/projects/split-relations/amplify/data/resource.ts",
     "fixtures/missing-inverse-relation/invalid.ts",
     "fixtures/unused-suppression/invalid.ts",
     "fixtures/unknown-related-model/valid.ts",
@@ -108,4 +110,61 @@ fn junit() {
 fn junit_with_warnings_denied() {
     let output = rendered(Format::Junit, Severity::Warning);
     assert!(output.contains(r#"<failure type="warning""#));
+}
+
+/// In a project split over files, a diagnostic's label and its fix can be in another file
+/// than the diagnostic: every format that shows labels and fixes shows those too, with the
+/// other file's path.
+#[test]
+fn labels_and_fixes_in_other_files() {
+    let resource = "fixtures/projects/split-relations/amplify/data/resource.ts";
+    let team = "fixtures/projects/split-relations/amplify/data/team.ts";
+
+    let json: serde_json::Value =
+        serde_json::from_str(&rendered(Format::Json, Severity::Error)).unwrap();
+    let in_team = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|diagnostic| diagnostic["path"] == team)
+        .expect("the diagnostic in team.ts");
+    assert_eq!(in_team["labels"][0]["path"], resource);
+    assert_eq!(in_team["labels"][0]["range"]["start"]["line"], 8);
+    assert_eq!(in_team["fix"]["edits"][0]["path"], resource);
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&rendered(Format::Sarif, Severity::Error)).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let in_resource = results
+        .iter()
+        .find(|result| {
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == resource
+                && result["ruleId"] == "missing-inverse-relation"
+        })
+        .expect("the result in resource.ts");
+    let changes = &in_resource["fixes"][0]["artifactChanges"];
+    assert_eq!(changes.as_array().unwrap().len(), 1);
+    assert_eq!(changes[0]["artifactLocation"]["uri"], team);
+    let in_team = results
+        .iter()
+        .find(|result| {
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == team
+        })
+        .expect("the result in team.ts");
+    assert_eq!(
+        in_team["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        resource
+    );
+
+    // The human report of the diagnostic in team.ts frames resource.ts for its label.
+    let human = rendered(Format::Human, Severity::Error);
+    let block = human
+        .split("\n\n")
+        .find(|block| block.contains(&format!("┌─ {team}:")))
+        .expect("the report in team.ts");
+    assert!(block.contains(&format!("┌─ {resource}:8:3")), "{block}");
+    assert!(
+        block.contains(&format!(", in {resource} (unsafe fix")),
+        "{block}"
+    );
 }

@@ -26,6 +26,11 @@ fn field_objects_and_models_spread_from_other_files() {
 }
 
 #[test]
+fn relationships_whose_sides_live_in_different_files() {
+    check("split-relations", "amplify/data/resource.ts");
+}
+
+#[test]
 fn a_monorepo_backend_importing_a_shared_package() {
     check("monorepo", "packages/backend/amplify/data/resource.ts");
 }
@@ -77,6 +82,11 @@ fn check_fixes(name: &str, entry: &str) {
 #[test]
 fn fixes_apply_in_the_file_where_each_problem_lives() {
     check_fixes("barrel", "amplify/data/resource.ts");
+}
+
+#[test]
+fn a_fix_adds_the_missing_counterpart_in_the_other_file() {
+    check_fixes("split-relations", "amplify/data/resource.ts");
 }
 
 /// Files of a project in memory, one of them replaced.

@@ -268,7 +268,9 @@ fn check_explicit_files_through_their_entries(
             own.text = file.text.clone();
             own.fixed_text = file.fixed_text.clone();
             own.original_text = file.original_text.clone();
-            own.line_index = amplint_rules::line_index::LineIndex::new(&own.text);
+            own.line_index = file.line_index.clone();
+            own.id = file.id;
+            own.project = std::sync::Arc::clone(&file.project);
             own.skipped = false;
             unit.files.truncate(1);
             unit.covers.truncate(1);

@@ -2,12 +2,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use amplint_rules::line_index::LineIndex;
 use amplint_rules::project::Project;
 
 use crate::projects::{identity, imports_relatively, DiskLoader};
-use amplint_rules::{Applicability, Diagnostic, FileId, Settings};
+use amplint_rules::{Applicability, Diagnostic, FileId, Settings, Span};
 
 use super::discover::SourcePath;
 
@@ -18,7 +19,15 @@ pub struct CheckedFile {
     /// The text the diagnostics refer to: the fixed text when fixes applied.
     pub text: String,
     pub line_index: LineIndex,
+    /// The diagnostics that live in this file. Their primary spans are in `text`; a label
+    /// or a fix edit can be in another file of the project (see [`CheckedFile::locate`]).
     pub diagnostics: Vec<Diagnostic>,
+    /// The [`FileId`] the spans in this file's own text carry: its place among the files
+    /// of its project, [`FileId::MAIN`] for a file checked alone.
+    pub id: FileId,
+    /// Every file of the project it was checked in, by [`FileId`] (empty for a file checked
+    /// alone): where the labels and fix edits that point into other files are.
+    pub project: Arc<[FileText]>,
     /// The original text, when fixes changed it (for diffs).
     pub original_text: Option<String>,
     /// The fixed text, when fixes changed it.
@@ -31,6 +40,22 @@ pub struct CheckedFile {
     pub explicit: bool,
     /// Whether it was skipped as holding no schema (walked files only).
     pub skipped: bool,
+}
+
+/// A file of a project as the outputs show a span in it.
+pub struct FileText {
+    pub display_path: String,
+    /// Its text after fixing, as the project's diagnostics refer to it.
+    pub text: String,
+    pub line_index: LineIndex,
+}
+
+/// Where a span of a diagnostic is: its file's path, text and line index.
+#[derive(Clone, Copy)]
+pub struct Located<'a> {
+    pub display_path: &'a str,
+    pub text: &'a str,
+    pub line_index: &'a LineIndex,
 }
 
 /// What checking one file produced: the file itself and, when it imports parts of its
@@ -84,13 +109,29 @@ impl CheckedUnit {
             }
         };
         let is_entry = project.source(FileId::MAIN).contains("defineData");
+        let current_dir = std::env::current_dir().ok();
+        let texts: Arc<[FileText]> = project
+            .files
+            .iter()
+            .map(|file| {
+                let text = project.source(file.id).to_string();
+                FileText {
+                    display_path: if file.id == FileId::MAIN {
+                        source.display_path.clone()
+                    } else {
+                        shown_path(&file.path, &source, current_dir.as_deref())
+                    },
+                    line_index: LineIndex::new(&text),
+                    text,
+                }
+            })
+            .collect();
         let mut files = Vec::with_capacity(project.files.len());
-        for file in &project.files {
-            let own_text = project.source(file.id).to_string();
+        for (file, shown) in project.files.iter().zip(texts.iter()) {
             let local: Vec<Diagnostic> = diagnostics
                 .iter()
                 .filter(|diagnostic| diagnostic.span.file == file.id)
-                .map(|diagnostic| within_own_file(project.localize(diagnostic)))
+                .map(|diagnostic| project.localize(diagnostic))
                 .collect();
             let original = changed
                 .iter()
@@ -99,19 +140,14 @@ impl CheckedUnit {
             let is_root = file.id == FileId::MAIN;
             files.push(CheckedFile {
                 path: file.path.clone(),
-                display_path: if is_root {
-                    source.display_path.clone()
-                } else {
-                    super::discover::display_relative(
-                        &file.path,
-                        std::env::current_dir().ok().as_deref(),
-                    )
-                },
-                line_index: LineIndex::new(&own_text),
-                fixed_text: original.as_ref().map(|_| own_text.clone()),
+                display_path: shown.display_path.clone(),
+                line_index: shown.line_index.clone(),
+                fixed_text: original.as_ref().map(|_| shown.text.clone()),
                 original_text: original,
-                text: own_text,
+                text: shown.text.clone(),
                 diagnostics: local,
+                id: file.id,
+                project: Arc::clone(&texts),
                 problem: None,
                 note: if is_root { note.clone() } else { None },
                 explicit: is_root && source.explicit,
@@ -130,30 +166,22 @@ impl CheckedUnit {
     }
 }
 
-/// A diagnostic as the per-file outputs show it: labels and fix edits in other files are
-/// left out of what is shown (`--fix` still applies such fixes whole).
-fn within_own_file(mut diagnostic: Diagnostic) -> Diagnostic {
-    let file = diagnostic.span.file;
-    diagnostic.labels.retain(|label| label.span.file == file);
-    if diagnostic
-        .fix
-        .as_ref()
-        .is_some_and(|fix| fix.edits.iter().any(|edit| edit.span.file != file))
-    {
-        diagnostic.fix = None;
+/// How another file of a project is shown: relative to the directory the entry's own shown
+/// path is relative to, when the entry's path ends with it (as when the entry was found by
+/// walking or given relatively); else relative to the working directory.
+fn shown_path(path: &Path, entry: &SourcePath, current_dir: Option<&Path>) -> String {
+    let shown = Path::new(&entry.display_path);
+    if shown.is_relative() && entry.path.ends_with(shown) {
+        let base = entry
+            .path
+            .ancestors()
+            .nth(shown.components().count())
+            .map(amplint_rules::project::normalize);
+        if let Some(relative) = base.and_then(|base| path.strip_prefix(base).ok()) {
+            return relative.display().to_string();
+        }
     }
-    // The outputs read offsets in the file's own text, as for a single-file check.
-    diagnostic.span.file = FileId::MAIN;
-    diagnostic
-        .labels
-        .iter_mut()
-        .for_each(|label| label.span.file = FileId::MAIN);
-    if let Some(fix) = &mut diagnostic.fix {
-        fix.edits
-            .iter_mut()
-            .for_each(|edit| edit.span.file = FileId::MAIN);
-    }
-    diagnostic
+    super::discover::display_relative(path, current_dir)
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
@@ -178,9 +206,34 @@ impl CheckedFile {
             fixed_text: None,
             problem: None,
             note: None,
+            id: FileId::MAIN,
+            project: Arc::new([]),
             explicit: source.explicit,
             skipped: false,
         }
+    }
+
+    /// This file, where the primary span of each of its diagnostics is.
+    pub fn own(&self) -> Located<'_> {
+        Located {
+            display_path: &self.display_path,
+            text: &self.text,
+            line_index: &self.line_index,
+        }
+    }
+
+    /// The file a span of one of its diagnostics is in: this file, or another of its
+    /// project; `None` for a file the run does not know (which the outputs then leave out).
+    pub fn locate(&self, span: Span) -> Option<Located<'_>> {
+        if span.file == self.id {
+            return Some(self.own());
+        }
+        let other = self.project.get(span.file.0 as usize)?;
+        Some(Located {
+            display_path: &other.display_path,
+            text: &other.text,
+            line_index: &other.line_index,
+        })
     }
 
     fn failed(source: &SourcePath, problem: String) -> CheckedFile {

@@ -1,6 +1,9 @@
 //! `--format json`: a stable document for tools (`version` 1).
 //!
 //! Lines and columns are 1-based; columns count Unicode characters; `end` is exclusive.
+//! Labels and fix edits carry the path of their file: in a project whose schema spans
+//! several files, a label can point at another file (the model a relationship names) and a
+//! fix can edit one (the counterpart it adds).
 
 use std::io::{self, Write};
 
@@ -29,10 +32,10 @@ pub fn document(files: &[CheckedFile], summary: &Summary) -> Value {
                         json!({
                             "title": fix.title,
                             "applicability": fix.applicability.as_str(),
-                            "edits": fix.edits.iter().map(|edit| json!({
-                                "range": range(file, edit.span),
-                                "text": edit.text,
-                            })).collect::<Vec<_>>(),
+                            "edits": fix.edits.iter().filter_map(|edit| {
+                                let (path, range) = located_range(file, edit.span)?;
+                                Some(json!({ "path": path, "range": range, "text": edit.text }))
+                            }).collect::<Vec<_>>(),
                         })
                     });
                 json!({
@@ -40,12 +43,11 @@ pub fn document(files: &[CheckedFile], summary: &Summary) -> Value {
                     "severity": diagnostic.severity.as_str(),
                     "message": diagnostic.message,
                     "path": file.display_path,
-                    "range": range(file, diagnostic.span),
-                    "labels": diagnostic.labels.iter().map(|label| json!({
-                        "path": file.display_path,
-                        "range": range(file, label.span),
-                        "message": label.message,
-                    })).collect::<Vec<_>>(),
+                    "range": located_range(file, diagnostic.span).map(|(_, range)| range),
+                    "labels": diagnostic.labels.iter().filter_map(|label| {
+                        let (path, range) = located_range(file, label.span)?;
+                        Some(json!({ "path": path, "range": range, "message": label.message }))
+                    }).collect::<Vec<_>>(),
                     "fix": fix,
                 })
             })
@@ -64,11 +66,16 @@ pub fn document(files: &[CheckedFile], summary: &Summary) -> Value {
     })
 }
 
-fn range(file: &CheckedFile, span: Span) -> Value {
-    let (start_line, start_column) = super::user_position(file, span.start);
-    let (end_line, end_column) = super::user_position(file, span.end);
-    json!({
-        "start": { "line": start_line, "column": start_column },
-        "end": { "line": end_line, "column": end_column },
-    })
+/// The path of the file `span` is in (this file or another of its project) and its range.
+fn located_range(file: &CheckedFile, span: Span) -> Option<(&str, Value)> {
+    let located = file.locate(span)?;
+    let (start_line, start_column) = super::position_in(located, span.start);
+    let (end_line, end_column) = super::position_in(located, span.end);
+    Some((
+        located.display_path,
+        json!({
+            "start": { "line": start_line, "column": start_column },
+            "end": { "line": end_line, "column": end_column },
+        }),
+    ))
 }

@@ -11,7 +11,7 @@ pub mod sarif;
 use amplint_rules::line_index::Encoding;
 use amplint_rules::{Applicability, Diagnostic, Severity};
 
-use super::files::CheckedFile;
+use super::files::{CheckedFile, Located};
 
 /// Counts over a run.
 #[derive(Debug, Default)]
@@ -122,8 +122,13 @@ fn join_and(parts: &[String]) -> String {
 
 /// A 1-based line and 1-based column counted in characters, as every output format reports.
 pub fn user_position(file: &CheckedFile, offset: usize) -> (u32, u32) {
-    let position = file
+    position_in(file.own(), offset)
+}
+
+/// [`user_position`] in whichever file of the project `offset` is in.
+pub fn position_in(located: Located<'_>, offset: usize) -> (u32, u32) {
+    let position = located
         .line_index
-        .position(&file.text, offset, Encoding::Utf32);
+        .position(located.text, offset, Encoding::Utf32);
     (position.line + 1, position.column + 1)
 }

@@ -3,15 +3,17 @@
 //! `tool.driver` lists every rule with its summary, documentation and default level;
 //! each result points at its file relative to `%SRCROOT%` (the working directory), with
 //! 1-based lines and columns counted in Unicode code points, related locations for the
-//! labels and `fixes` for the edits `--fix` or `--unsafe-fixes` can apply.
+//! labels and `fixes` for the edits `--fix` or `--unsafe-fixes` can apply. In a project whose
+//! schema spans several files a related location or a fix's artifact change can be in
+//! another file than the result.
 
 use std::io::{self, Write};
 
 use amplint_rules::{all_rules, Severity, Span};
 use serde_json::{json, Value};
 
-use super::{applicable_fix, user_position};
-use crate::cli::files::CheckedFile;
+use super::{applicable_fix, position_in};
+use crate::cli::files::{CheckedFile, Located};
 
 /// Where people learn about amplint (the driver's `informationUri`).
 pub const INFORMATION_URI: &str = "https://github.com/amplint/amplint";
@@ -63,12 +65,12 @@ pub fn document(files: &[CheckedFile], source_root: Option<&str>) -> Value {
             let related: Vec<Value> = diagnostic
                 .labels
                 .iter()
-                .filter(|label| label.span.file == diagnostic.span.file)
+                .filter_map(|label| Some((label, physical_location(file, label.span)?)))
                 .enumerate()
-                .map(|(index, label)| {
+                .map(|(index, (label, location))| {
                     json!({
                         "id": index + 1,
-                        "physicalLocation": physical_location(file, &uri, label.span),
+                        "physicalLocation": location,
                         "message": { "text": label.message },
                     })
                 })
@@ -77,7 +79,10 @@ pub fn document(files: &[CheckedFile], source_root: Option<&str>) -> Value {
                 "ruleId": diagnostic.rule,
                 "level": level(diagnostic.severity),
                 "message": { "text": diagnostic.message },
-                "locations": [{ "physicalLocation": physical_location(file, &uri, diagnostic.span) }],
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": artifact_location(&uri),
+                    "region": region_in(file.own(), diagnostic.span),
+                } }],
             });
             if let Some(index) = rule_index {
                 result["ruleIndex"] = json!(index);
@@ -90,23 +95,37 @@ pub fn document(files: &[CheckedFile], source_root: Option<&str>) -> Value {
                 .as_ref()
                 .filter(|_| applicable_fix(diagnostic).is_some())
             {
-                let replacements: Vec<Value> = fix
-                    .edits
-                    .iter()
-                    .filter(|edit| edit.span.file == diagnostic.span.file)
-                    .map(|edit| {
+                // One artifact change per file the fix edits, in the order the files
+                // first appear among the edits.
+                let mut changes: Vec<(&str, Vec<Value>)> = Vec::new();
+                for edit in &fix.edits {
+                    let Some(located) = file.locate(edit.span) else {
+                        continue;
+                    };
+                    let replacement = json!({
+                        "deletedRegion": region_in(located, edit.span),
+                        "insertedContent": { "text": edit.text },
+                    });
+                    match changes
+                        .iter_mut()
+                        .find(|(path, _)| *path == located.display_path)
+                    {
+                        Some((_, replacements)) => replacements.push(replacement),
+                        None => changes.push((located.display_path, vec![replacement])),
+                    }
+                }
+                let changes: Vec<Value> = changes
+                    .into_iter()
+                    .map(|(path, replacements)| {
                         json!({
-                            "deletedRegion": region(file, edit.span),
-                            "insertedContent": { "text": edit.text },
+                            "artifactLocation": artifact_location(&file_uri(path)),
+                            "replacements": replacements,
                         })
                     })
                     .collect();
                 result["fixes"] = json!([{
                     "description": { "text": fix.title },
-                    "artifactChanges": [{
-                        "artifactLocation": artifact_location(&uri),
-                        "replacements": replacements,
-                    }],
+                    "artifactChanges": changes,
                 }]);
                 result["properties"] = json!({ "applicability": fix.applicability.as_str() });
             }
@@ -196,16 +215,19 @@ fn artifact_location(uri: &FileUri) -> Value {
     }
 }
 
-fn physical_location(file: &CheckedFile, uri: &FileUri, span: Span) -> Value {
-    json!({
-        "artifactLocation": artifact_location(uri),
-        "region": region(file, span),
-    })
+/// Where `span` is, in this file or another of its project (`None`: a file the run does not
+/// know).
+fn physical_location(file: &CheckedFile, span: Span) -> Option<Value> {
+    let located = file.locate(span)?;
+    Some(json!({
+        "artifactLocation": artifact_location(&file_uri(located.display_path)),
+        "region": region_in(located, span),
+    }))
 }
 
-fn region(file: &CheckedFile, span: Span) -> Value {
-    let (start_line, start_column) = user_position(file, span.start);
-    let (end_line, end_column) = user_position(file, span.end);
+fn region_in(located: Located<'_>, span: Span) -> Value {
+    let (start_line, start_column) = position_in(located, span.start);
+    let (end_line, end_column) = position_in(located, span.end);
     json!({
         "startLine": start_line,
         "startColumn": start_column,
