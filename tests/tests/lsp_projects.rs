@@ -247,3 +247,75 @@ async fn a_file_that_only_imports_speaks_only_for_itself() {
     assert_eq!(member_publications, 0, "the barrel published for member.ts");
     client.shutdown().await;
 }
+
+/// A quick fix whose edit is in another file (`fixtures/projects/split-relations`: the
+/// counterpart of a relationship is added to the model the other file defines) edits that
+/// file: at its version when it is open, as it is on disk when it is not. Applying each
+/// fix gives that file's `.fixed.ts`.
+#[tokio::test]
+async fn a_quick_fix_can_edit_another_file_of_the_project() {
+    let dir = repo_root().join("fixtures/projects/split-relations/amplify/data");
+    let uri = |name: &str| format!("file://{}", dir.join(name).display());
+    let disk = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let (team, resource) = (uri("team.ts"), uri("resource.ts"));
+    let root = format!("file://{}", dir.display());
+
+    for resource_open in [true, false] {
+        let mut client = LspClient::in_process();
+        client.initialize_in(None, Some(&root)).await;
+        if resource_open {
+            client.open(&resource, &disk("resource.ts")).await;
+            client.diagnostics(&resource, 1).await;
+        }
+        client.open(&team, &disk("team.ts")).await;
+        let diagnostics = client.diagnostics(&team, 1).await;
+        assert_eq!(rules(&diagnostics), ["missing-inverse-relation"]);
+        let other = &diagnostics[0]["data"]["elsewhere"][0];
+        assert_eq!(other["uri"], resource.as_str());
+        assert_eq!(
+            other["version"],
+            if resource_open { json!(1) } else { Value::Null }
+        );
+
+        let range = diagnostics[0]["range"].clone();
+        let actions = client
+            .code_actions(&team, range, &diagnostics, Some(&["quickfix"]))
+            .await;
+        let fix = actions
+            .iter()
+            .find(|action| action["title"].as_str().unwrap().starts_with("Add `team:"))
+            .unwrap_or_else(|| panic!("no quick fix: {actions:#?}"));
+        let edit = &fix["edit"];
+        let changes = edit["documentChanges"].as_array().unwrap();
+        assert_eq!(changes.len(), 1, "only resource.ts changes: {edit:#}");
+        let fixed = if resource_open {
+            client.apply_workspace_edit(edit);
+            client.text(&resource).to_string()
+        } else {
+            let edits = changes[0]["edits"].as_array().unwrap();
+            amplint_tests::lsp_client::apply_text_edits(
+                &disk("resource.ts"),
+                edits,
+                amplint_tests::lsp_client::ClientEncoding::Utf16,
+            )
+        };
+        assert_eq!(fixed, disk("resource.fixed.ts"));
+        if resource_open {
+            // Once resource.ts has moved on, the fix made for its version 1 is not offered.
+            let edit = json!({
+                "range": {"start": client.position(&resource, 0), "end": client.position(&resource, 0)},
+                "newText": "// edited\n",
+            });
+            client.change(&resource, &[edit]).await;
+            let range = diagnostics[0]["range"].clone();
+            let stale = client
+                .code_actions(&team, range, &diagnostics, Some(&["quickfix"]))
+                .await;
+            assert!(
+                stale.iter().all(|action| action["title"] != fix["title"]),
+                "{stale:#?}"
+            );
+        }
+        client.shutdown().await;
+    }
+}

@@ -283,7 +283,14 @@ fn check_projects(
                 .iter()
                 .filter(|diagnostic| diagnostic.span.file == file.id)
                 .map(|diagnostic| {
-                    diagnostics::project_to_lsp(&project, diagnostic, encoding, &mapper, version)
+                    diagnostics::project_to_lsp(
+                        &project,
+                        diagnostic,
+                        encoding,
+                        &mapper,
+                        version,
+                        &|uri| shared.snapshot(uri).map(|open| open.version),
+                    )
                 });
             match per_file.iter_mut().find(|(uri, _)| *uri == file_uri) {
                 Some((_, list)) => {
@@ -807,7 +814,9 @@ impl LanguageServer for Backend {
         let (settings, _) = self.shared.settings_for(&uri);
         let encoding = self.shared.encoding();
         self.on_document("code action", &uri, |snapshot, mapper| {
-            let mut actions = code_actions::quick_fixes(&params, snapshot.version);
+            let mut actions = code_actions::quick_fixes(&params, snapshot.version, &|uri| {
+                self.shared.snapshot(uri).map(|open| open.version)
+            });
             actions.extend(suppressions::disable_actions(&params, snapshot, mapper));
             actions.extend(code_actions::fix_all_action(
                 &params, snapshot, &settings, encoding,

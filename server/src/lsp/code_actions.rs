@@ -30,8 +30,16 @@ fn wanted(params: &CodeActionParams, kind: &CodeActionKind) -> bool {
     }
 }
 
-/// One quick fix per diagnostic that carries a fix for the current version.
-pub fn quick_fixes(params: &CodeActionParams, current_version: i32) -> Vec<CodeActionOrCommand> {
+/// One quick fix per diagnostic that carries a fix for the current version. A fix that also
+/// edits other files of the project is offered while each of those that is open in the
+/// editor is still at the version the fix was made for (`open_version` gives the current
+/// one, `None` for a file that is not open); the client checks the versions again as it
+/// applies the edit.
+pub fn quick_fixes(
+    params: &CodeActionParams,
+    current_version: i32,
+    open_version: &dyn Fn(&Url) -> Option<i32>,
+) -> Vec<CodeActionOrCommand> {
     if !wanted(params, &CodeActionKind::QUICKFIX) {
         return Vec::new();
     }
@@ -42,14 +50,36 @@ pub fn quick_fixes(params: &CodeActionParams, current_version: i32) -> Vec<CodeA
         .iter()
         .filter_map(|diagnostic| {
             let fix = fix_of(diagnostic)?;
-            if fix.version != current_version || fix.edits.is_empty() {
+            let current = fix.version == current_version
+                && fix
+                    .elsewhere
+                    .iter()
+                    .all(|other| other.version == open_version(&other.uri));
+            if !current || (fix.edits.is_empty() && fix.elsewhere.is_empty()) {
                 return None;
             }
+            let mut changes = Vec::with_capacity(1 + fix.elsewhere.len());
+            if !fix.edits.is_empty() {
+                changes.push(text_document_edit(
+                    uri,
+                    Some(current_version),
+                    fix.edits.clone(),
+                ));
+            }
+            changes.extend(
+                fix.elsewhere.iter().map(|other| {
+                    text_document_edit(&other.uri, other.version, other.edits.clone())
+                }),
+            );
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic.clone()]),
-                edit: Some(document_edit(uri, current_version, fix.edits.clone())),
+                edit: Some(WorkspaceEdit {
+                    changes: None,
+                    document_changes: Some(DocumentChanges::Edits(changes)),
+                    change_annotations: None,
+                }),
                 is_preferred: Some(fix.is_safe()),
                 ..CodeAction::default()
             }))
@@ -94,14 +124,22 @@ pub fn fix_all_action(
 pub(crate) fn document_edit(uri: &Url, version: i32, edits: Vec<TextEdit>) -> WorkspaceEdit {
     WorkspaceEdit {
         changes: None,
-        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-            text_document: OptionalVersionedTextDocumentIdentifier {
-                uri: uri.clone(),
-                version: Some(version),
-            },
-            edits: edits.into_iter().map(OneOf::Left).collect(),
-        }])),
+        document_changes: Some(DocumentChanges::Edits(vec![text_document_edit(
+            uri,
+            Some(version),
+            edits,
+        )])),
         change_annotations: None,
+    }
+}
+
+fn text_document_edit(uri: &Url, version: Option<i32>, edits: Vec<TextEdit>) -> TextDocumentEdit {
+    TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier {
+            uri: uri.clone(),
+            version,
+        },
+        edits: edits.into_iter().map(OneOf::Left).collect(),
     }
 }
 

@@ -29,6 +29,20 @@ pub struct FixData {
     pub version: i32,
     /// In the negotiated position encoding.
     pub edits: Vec<TextEdit>,
+    /// Edits in other files of the project (the counterpart a relationship fix adds to the
+    /// model it names), one entry per file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elsewhere: Vec<FileEdits>,
+}
+
+/// A fix's edits in one other file.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileEdits {
+    pub uri: Url,
+    /// The version of the file open in the editor that the edits apply to; `None` when the
+    /// file is not open (they apply to it as it is on disk).
+    pub version: Option<i32>,
+    pub edits: Vec<TextEdit>,
 }
 
 impl FixData {
@@ -73,50 +87,89 @@ fn to_lsp(
     version: i32,
     mapper: &PositionMapper<'_>,
 ) -> lsp_types::Diagnostic {
+    let fix = diagnostic.fix.as_ref().map(|fix| FixData {
+        title: fix.title.clone(),
+        applicability: fix.applicability.as_str().to_string(),
+        version,
+        edits: fix
+            .edits
+            .iter()
+            .map(|edit| TextEdit::new(mapper.range(edit.span), edit.text.clone()))
+            .collect(),
+        elsewhere: Vec::new(),
+    });
     convert(
         diagnostic,
         |span| mapper.range(span),
         |span| (span.file == FileId::MAIN).then(|| Location::new(uri.clone(), mapper.range(span))),
-        Some(version),
+        fix,
     )
 }
 
 /// A project diagnostic for the file it lives in: ranges in that file's text, related
-/// information in whichever file each label is, the fix only when all its edits are in
-/// that file and the file is open (`version`).
+/// information in whichever file each label is. Its fix travels with it when the file is
+/// open (`version`), with its edits in other files of the project by file, each with the
+/// version `open_version` gives for it (`None` for a file that is not open).
 pub fn project_to_lsp(
     project: &Project,
     diagnostic: &Diagnostic,
     encoding: Encoding,
     mapper: &PositionMapper<'_>,
     version: Option<i32>,
+    open_version: &dyn Fn(&Url) -> Option<i32>,
 ) -> lsp_types::Diagnostic {
     let local = |span: Span| {
         let range = project.local(span);
         mapper.range(Span::new(FileId::MAIN, range.start, range.end))
     };
     let own_file = diagnostic.span.file;
-    let mut converted = convert(
+    let fix = version
+        .zip(diagnostic.fix.as_ref())
+        .and_then(|(version, fix)| {
+            let mut data = FixData {
+                title: fix.title.clone(),
+                applicability: fix.applicability.as_str().to_string(),
+                version,
+                edits: Vec::new(),
+                elsewhere: Vec::new(),
+            };
+            for edit in &fix.edits {
+                if edit.span.file == own_file {
+                    data.edits
+                        .push(TextEdit::new(local(edit.span), edit.text.clone()));
+                    continue;
+                }
+                // A fix that edits a file it cannot name is not offered.
+                let location = super::workspace::location(project, edit.span, encoding)?;
+                let text_edit = TextEdit::new(location.range, edit.text.clone());
+                match data
+                    .elsewhere
+                    .iter_mut()
+                    .find(|other| other.uri == location.uri)
+                {
+                    Some(other) => other.edits.push(text_edit),
+                    None => data.elsewhere.push(FileEdits {
+                        version: open_version(&location.uri),
+                        uri: location.uri,
+                        edits: vec![text_edit],
+                    }),
+                }
+            }
+            Some(data)
+        });
+    convert(
         diagnostic,
         local,
         |span| super::workspace::location(project, span, encoding),
-        version,
-    );
-    let fix_elsewhere = diagnostic
-        .fix
-        .as_ref()
-        .is_some_and(|fix| fix.edits.iter().any(|edit| edit.span.file != own_file));
-    if fix_elsewhere {
-        converted.data = None;
-    }
-    converted
+        fix,
+    )
 }
 
 fn convert(
     diagnostic: &Diagnostic,
     range: impl Fn(Span) -> lsp_types::Range,
     location: impl Fn(Span) -> Option<Location>,
-    version: Option<i32>,
+    fix: Option<FixData>,
 ) -> lsp_types::Diagnostic {
     let related_information: Vec<DiagnosticRelatedInformation> = diagnostic
         .labels
@@ -128,25 +181,6 @@ fn convert(
             })
         })
         .collect();
-    let own_file = diagnostic.span.file;
-    let data = version
-        .and_then(|version| {
-            let fix = diagnostic.fix.as_ref()?;
-            fix.edits
-                .iter()
-                .all(|edit| edit.span.file == own_file)
-                .then(|| FixData {
-                    title: fix.title.clone(),
-                    applicability: fix.applicability.as_str().to_string(),
-                    version,
-                    edits: fix
-                        .edits
-                        .iter()
-                        .map(|edit| TextEdit::new(range(edit.span), edit.text.clone()))
-                        .collect(),
-                })
-        })
-        .and_then(|fix| serde_json::to_value(fix).ok());
     lsp_types::Diagnostic {
         range: range(diagnostic.span),
         severity: Some(severity(diagnostic.severity)),
@@ -156,7 +190,7 @@ fn convert(
         message: diagnostic.message.clone(),
         related_information: (!related_information.is_empty()).then_some(related_information),
         tags: None,
-        data,
+        data: fix.and_then(|fix| serde_json::to_value(fix).ok()),
     }
 }
 
