@@ -319,3 +319,40 @@ async fn a_quick_fix_can_edit_another_file_of_the_project() {
         client.shutdown().await;
     }
 }
+
+/// A file of the project that is not open changes on disk (a checkout, another tool): the
+/// server hears it through `workspace/didChangeWatchedFiles` and checks the open entry again.
+#[tokio::test]
+async fn a_change_on_disk_to_a_file_that_is_not_open_rechecks_its_project() {
+    let fixture = repo_root().join("fixtures/projects/split-relations/amplify/data");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["resource.ts", "team.ts"] {
+        std::fs::copy(fixture.join(name), dir.path().join(name)).unwrap();
+    }
+    let uri = |name: &str| format!("file://{}", dir.path().join(name).display());
+    let resource = uri("resource.ts");
+    let mut client = LspClient::in_process();
+    client
+        .initialize_in(None, Some(&format!("file://{}", dir.path().display())))
+        .await;
+    client
+        .open(
+            &resource,
+            &std::fs::read_to_string(dir.path().join("resource.ts")).unwrap(),
+        )
+        .await;
+    let before = client.diagnostics(&resource, 1).await;
+    assert_eq!(rules(&before), ["missing-inverse-relation"]);
+
+    // team.ts gains the `sponsors` counterpart that `Sponsor.team` lacked.
+    std::fs::copy(fixture.join("team.fixed.ts"), dir.path().join("team.ts")).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri("team.ts"), "type": 2}]}),
+        )
+        .await;
+    let after = client.diagnostics(&resource, 1).await;
+    assert!(after.is_empty(), "{after:#?}");
+    client.shutdown().await;
+}

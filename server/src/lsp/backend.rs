@@ -27,6 +27,11 @@ use crate::projects::{identity, imports_relatively};
 use amplint_rules::model::FileModel;
 use amplint_rules::project::Project;
 
+/// The files whose changes on disk the server asks to hear about: its configuration, and
+/// every source a schema can be split over.
+const CONFIG_GLOB: &str = "**/amplint.toml";
+const SOURCES_GLOB: &str = "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}";
+
 /// State shared by every handler and the diagnostics tasks.
 pub(crate) struct Shared {
     /// Locked only for short synchronous work, never across an `.await`.
@@ -452,7 +457,75 @@ impl Backend {
         }
     }
 
-    /// Re-checks every open document (after a configuration change).
+    /// Source files changed on disk: an entry among them is indexed again (dropped when
+    /// deleted). Returns whether the open documents need checking again: a changed file
+    /// belongs to a known project or is an entry, or a file was created or deleted (an
+    /// import that named nothing may name it now). A file open in the editor is skipped:
+    /// its buffer, not the disk, is what the checks read.
+    async fn reindex_changed_sources(&self, changes: &[FileEvent]) -> bool {
+        let changed: Vec<(std::path::PathBuf, FileChangeType)> = {
+            let documents = self.shared.documents();
+            changes
+                .iter()
+                .filter(|change| !documents.contains_key(&change.uri))
+                .filter_map(|change| {
+                    let path = change.uri.to_file_path().ok()?;
+                    let name = path.to_str()?;
+                    SourceKind::from_path(name)?;
+                    let ignored = path.components().any(|part| {
+                        matches!(part.as_os_str().to_str(), Some("node_modules" | ".git"))
+                    });
+                    (!ignored).then(|| (identity(&path), change.typ))
+                })
+                .collect()
+        };
+        if changed.is_empty() {
+            return false;
+        }
+        let shared = self.shared.clone();
+        let outcome = self
+            .checker
+            .run(move |answer| {
+                let loader = shared.buffers();
+                answer.send(guarded(|| {
+                    let mut affected = false;
+                    for (path, change) in &changed {
+                        let known = !shared.index().entries_for(path).is_empty();
+                        affected |= known || *change != FileChangeType::CHANGED;
+                        if *change == FileChangeType::DELETED {
+                            shared.index().record(path, Vec::new());
+                            continue;
+                        }
+                        let is_entry = std::fs::read_to_string(path)
+                            .is_ok_and(|text| crate::projects::is_entry_text(&text));
+                        if !is_entry {
+                            continue;
+                        }
+                        affected = true;
+                        if let Some(project) = workspace::load(path, &loader) {
+                            let files = project
+                                .files
+                                .iter()
+                                .map(|file| identity(&file.path))
+                                .collect();
+                            shared.index().record(path, files);
+                        }
+                    }
+                    affected
+                }));
+            })
+            .await;
+        match outcome {
+            Some(Ok(affected)) => affected,
+            Some(Err(message)) => {
+                self.log_failure("re-reading changed files", &message).await;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Re-checks every open document (after a configuration or source change on disk).
     async fn republish_all(&self) {
         let snapshots: Vec<(Url, Snapshot)> = self
             .shared
@@ -717,13 +790,18 @@ impl LanguageServer for Backend {
         {
             return;
         }
-        // Watch `amplint.toml` files so a change re-checks the open documents. Clients that
-        // do not support dynamic registration simply never send the notification.
+        // Watch `amplint.toml` files and the sources a schema can be split over, so a change
+        // on disk (a checkout, another tool, a fix applied to a file that is not open)
+        // re-checks the open documents. Clients that do not support dynamic registration
+        // simply never send the notification.
         let watchers = DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![FileSystemWatcher {
-                glob_pattern: GlobPattern::String("**/amplint.toml".to_string()),
-                kind: None,
-            }],
+            watchers: [CONFIG_GLOB, SOURCES_GLOB]
+                .into_iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.to_string()),
+                    kind: None,
+                })
+                .collect(),
         };
         let registration = Registration {
             id: "amplint-config".to_string(),
@@ -734,7 +812,7 @@ impl LanguageServer for Backend {
             self.client
                 .log_message(
                     MessageType::LOG,
-                    format!("amplint: not watching amplint.toml: {error}"),
+                    format!("amplint: not watching amplint.toml and sources: {error}"),
                 )
                 .await;
         }
@@ -747,6 +825,9 @@ impl LanguageServer for Backend {
             .any(|change| change.uri.path().ends_with("/amplint.toml"));
         if config_changed {
             self.shared.config.clear();
+        }
+        let sources_changed = self.reindex_changed_sources(&params.changes).await;
+        if config_changed || sources_changed {
             self.republish_all().await;
         }
     }
