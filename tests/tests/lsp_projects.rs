@@ -356,3 +356,80 @@ async fn a_change_on_disk_to_a_file_that_is_not_open_rechecks_its_project() {
     assert!(after.is_empty(), "{after:#?}");
     client.shutdown().await;
 }
+
+/// Completion and hover in a model file read the whole project: the models another file
+/// defines are offered and described (`fixtures/projects/split-relations`: team.ts defines
+/// `Team`, resource.ts the rest).
+#[tokio::test]
+async fn completion_and_hover_in_a_model_file_know_the_other_files() {
+    let dir = repo_root().join("fixtures/projects/split-relations/amplify/data");
+    let uri = |name: &str| format!("file://{}", dir.join(name).display());
+    let team = uri("team.ts");
+    let text = std::fs::read_to_string(dir.join("team.ts")).unwrap();
+    let mut client = LspClient::in_process();
+    client
+        .initialize_in(None, Some(&format!("file://{}", dir.display())))
+        .await;
+    client.open(&team, &text).await;
+    client.diagnostics(&team, 1).await;
+
+    async fn labels(client: &mut LspClient, uri: &str, position: Value) -> Vec<String> {
+        let items = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": position}),
+            )
+            .await
+            .expect("completion succeeds");
+        let mut labels: Vec<String> = items
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|item| item["label"].as_str().unwrap().to_string())
+            .collect();
+        labels.sort();
+        labels
+    }
+
+    // The related model: every model of the project.
+    let position = client.position_of(&team, "'Member'", 0, 1);
+    assert_eq!(
+        labels(&mut client, &team, position).await,
+        ["Member", "Project", "Sponsor", "Team"]
+    );
+    // The reference field: Project's fields (in resource.ts) that fit Team's identifier.
+    let position = client.position_of(&team, "'teamId'", 1, 1);
+    assert_eq!(labels(&mut client, &team, position).await, ["teamId"]);
+
+    // Half-typed: a new relationship, on a line of its own, whose string is still open.
+    let end = text.find("});").unwrap();
+    let edit = json!({
+        "range": {"start": client.position(&team, end), "end": client.position(&team, end)},
+        "newText": "  coach: a.hasOne('\n",
+    });
+    let version = client.change(&team, &[edit]).await;
+    client.diagnostics(&team, version).await;
+    let cursor = end + "  coach: a.hasOne('".len();
+    let position = client.position(&team, cursor);
+    assert_eq!(
+        labels(&mut client, &team, position).await,
+        ["Member", "Project", "Sponsor", "Team"]
+    );
+
+    // Hover on a model another file defines describes it.
+    let position = client.position_of(&team, "'Project'", 0, 2);
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": team}, "position": position}),
+        )
+        .await
+        .expect("hover succeeds");
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.contains("**model `Project`**"), "{hover:#}");
+    assert!(
+        markdown.contains("`team`"),
+        "Project's belongsTo: {markdown}"
+    );
+    client.shutdown().await;
+}

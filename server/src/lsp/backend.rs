@@ -139,8 +139,22 @@ impl Shared {
     /// The project `uri` is part of, read with the open buffers, with its model; `None`
     /// for a document checked on its own.
     fn project_view(&self, uri: &Url, text: &str) -> Option<(Project, FileModel)> {
+        self.project_view_reading(uri, text, None)
+    }
+
+    /// [`Shared::project_view`], reading `instead` for the document at `uri` when given.
+    fn project_view_reading(
+        &self,
+        uri: &Url,
+        text: &str,
+        instead: Option<&str>,
+    ) -> Option<(Project, FileModel)> {
         let entry = self.project_entries(uri, text).into_iter().next()?;
-        let project = workspace::load(&entry, &self.buffers())?;
+        let mut loader = self.buffers();
+        if let (Some(instead), Ok(path)) = (instead, uri.to_file_path()) {
+            loader.buffers.insert(identity(&path), instead.to_string());
+        }
+        let project = workspace::load(&entry, &loader)?;
         if project.is_single_file() {
             return None;
         }
@@ -149,6 +163,27 @@ impl Shared {
             amplint_rules::model::extract_project(&scopes)
         };
         Some((project, model))
+    }
+
+    /// What completion reads names from in a document that is part of a project: the
+    /// project's model and where the document starts in its offsets. While the document
+    /// does not parse cleanly the line being typed is blanked out first, as for a document
+    /// on its own.
+    fn completion_project(
+        &self,
+        uri: &Url,
+        snapshot: &Snapshot,
+        offset: usize,
+    ) -> Option<(FileModel, usize)> {
+        let path = identity(&uri.to_file_path().ok()?);
+        let attempt = |instead: Option<&str>| {
+            let (project, model) = self.project_view_reading(uri, &snapshot.text, instead)?;
+            let base = project.file(workspace::file_id(&project, &path)?)?.base;
+            (!model.schemas.is_empty()).then_some((model, base))
+        };
+        completion::repaired_text(snapshot, offset)
+            .and_then(|repaired| attempt(Some(&repaired)))
+            .or_else(|| attempt(None))
     }
 
     fn models(&self) -> MutexGuard<'_, HashMap<Url, KeptModel>> {
@@ -348,6 +383,22 @@ impl NavigationView {
             Some((project, _)) => &project.text,
             None => &self.text,
         }
+    }
+
+    /// A span of the view's offset space in the document's own offsets; `None` when it is
+    /// in another file.
+    fn local(&self, span: Span) -> Option<Span> {
+        let Some((project, file)) = &self.project else {
+            return Some(span);
+        };
+        let range = project.file(*file)?.range();
+        (range.start <= span.start && span.end <= range.end).then(|| {
+            Span::new(
+                FileId::MAIN,
+                span.start - range.start,
+                span.end - range.start,
+            )
+        })
     }
 
     /// A document offset in the view's offset space.
@@ -909,10 +960,16 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let position = params.text_document_position_params;
-        self.on_document("hover", &position.text_document.uri, |snapshot, mapper| {
+        let uri = position.text_document.uri.clone();
+        let shared = self.shared.clone();
+        self.on_document("hover", &uri, |snapshot, mapper| {
             let offset = mapper.offset(position.position);
-            let (markdown, span) = suppressions::rule_hover(snapshot, offset)
-                .or_else(|| hover::hover(snapshot, offset))?;
+            let (markdown, span) = suppressions::rule_hover(snapshot, offset).or_else(|| {
+                let view = NavigationView::of(&shared, &uri, snapshot);
+                let (markdown, span) =
+                    hover::hover_in(&view.model, view.text(), view.offset(offset))?;
+                Some((markdown, view.local(span)?))
+            })?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,
@@ -1057,12 +1114,18 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let position = params.text_document_position;
+        let uri = position.text_document.uri.clone();
+        let shared = self.shared.clone();
         self.on_document(
             "completion",
             &position.text_document.uri,
             |snapshot, mapper| {
                 let offset = mapper.offset(position.position);
-                let items: Vec<CompletionItem> = completion::complete(snapshot, offset)
+                let project = shared.completion_project(&uri, snapshot, offset);
+                let project = project
+                    .as_ref()
+                    .map(|(model, base)| completion::ProjectModel { model, base: *base });
+                let items: Vec<CompletionItem> = completion::complete(snapshot, offset, project)
                     .into_iter()
                     .map(|candidate| CompletionItem {
                         label: candidate.label,

@@ -70,7 +70,21 @@ struct CallContext {
     paren: usize,
 }
 
-pub fn complete(snapshot: &Snapshot, offset: usize) -> Vec<Candidate> {
+/// The schema model of the project a document belongs to (all its files in one offset
+/// space, [`amplint_rules::project::Project`]), and where the document starts in it.
+pub struct ProjectModel<'a> {
+    pub model: &'a FileModel,
+    pub base: usize,
+}
+
+/// The candidates at `offset` of the document. Names come from the document's own schema,
+/// or from its project's when it has one (a model file that names models another file
+/// defines).
+pub fn complete(
+    snapshot: &Snapshot,
+    offset: usize,
+    project: Option<ProjectModel>,
+) -> Vec<Candidate> {
     let text: &str = &snapshot.text;
     let offset = floor_char_boundary(text, offset.min(text.len()));
     if let Some(candidates) = complete_strategy(text, offset) {
@@ -82,8 +96,15 @@ pub fn complete(snapshot: &Snapshot, offset: usize) -> Vec<Candidate> {
     let Some(context) = context else {
         return Vec::new();
     };
-    let model = model_around(snapshot, offset);
-    let Some(schema) = enclosing_schema(&model, context.paren) else {
+    let own_model;
+    let (model, base) = match project {
+        Some(project) => (project.model, project.base),
+        None => {
+            own_model = model_around(snapshot, offset);
+            (&own_model, 0)
+        }
+    };
+    let Some(schema) = enclosing_schema(model, base + context.paren) else {
         return Vec::new();
     };
     // What the insertion replaces: the string's contents typed so far, or nothing.
@@ -102,7 +123,7 @@ pub fn complete(snapshot: &Snapshot, offset: usize) -> Vec<Candidate> {
         replace: replace.clone(),
         kind,
     };
-    let enclosing = enclosing_type(schema, context.paren);
+    let enclosing = enclosing_type(schema, base + context.paren, base..base + text.len() + 1);
     match (context.method.as_str(), context.argument) {
         ("hasMany" | "hasOne" | "belongsTo", 0) if context.element.is_none() => schema
             .models()
@@ -600,17 +621,9 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// line blanked out (same length, so offsets still match), which usually parses.
 fn model_around(snapshot: &Snapshot, offset: usize) -> FileModel {
     let text: &str = &snapshot.text;
-    if !snapshot.tree.root_node().has_error() {
+    let Some(blanked) = repaired_text(snapshot, offset) else {
         return extract(&snapshot.tree, text, FileId::MAIN);
-    }
-    let line_start = text[..offset].rfind('\n').map_or(0, |index| index + 1);
-    let line_end = text[offset..]
-        .find('\n')
-        .map_or(text.len(), |index| offset + index);
-    let mut blanked = String::with_capacity(text.len());
-    blanked.push_str(&text[..line_start]);
-    blanked.extend(std::iter::repeat_n(' ', line_end - line_start));
-    blanked.push_str(&text[line_end..]);
+    };
     let tree = amplint_rules::syntax::parse(snapshot.kind, &blanked, None);
     let repaired = extract(&tree, &blanked, FileId::MAIN);
     if repaired.schemas.is_empty() {
@@ -620,20 +633,54 @@ fn model_around(snapshot: &Snapshot, offset: usize) -> FileModel {
     }
 }
 
+/// The document's text with the line at `offset` blanked out (same length), when the
+/// document does not parse cleanly: what to read its schema from while a line is half typed.
+pub fn repaired_text(snapshot: &Snapshot, offset: usize) -> Option<String> {
+    if !snapshot.tree.root_node().has_error() {
+        return None;
+    }
+    let text: &str = &snapshot.text;
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let line_start = text[..offset].rfind('\n').map_or(0, |index| index + 1);
+    let line_end = text[offset..]
+        .find('\n')
+        .map_or(text.len(), |index| offset + index);
+    let mut blanked = String::with_capacity(text.len());
+    blanked.push_str(&text[..line_start]);
+    blanked.extend(std::iter::repeat_n(' ', line_end - line_start));
+    blanked.push_str(&text[line_end..]);
+    Some(blanked)
+}
+
 /// The schema holding `offset`; the first one when the text around it is too broken to
 /// say (half-typed code often is).
 fn enclosing_schema(model: &FileModel, offset: usize) -> Option<&Schema> {
     super::names::schema_at(model, offset)
 }
 
-/// The model or custom type whose definition holds `offset`, or else the last one that
-/// starts before it.
-fn enclosing_type(schema: &Schema, offset: usize) -> Option<&SchemaType> {
+/// The model or custom type whose definition (its `Name: value` pair, or the constant its
+/// value names, perhaps in another file of the project) holds `offset`; or else the last
+/// one defined before it in the same file (`file`: the document's range of offsets).
+fn enclosing_type(
+    schema: &Schema,
+    offset: usize,
+    file: std::ops::Range<usize>,
+) -> Option<&SchemaType> {
+    let holds = |span: amplint_rules::Span| span.start <= offset && offset <= span.end;
     schema
         .types
         .iter()
-        .filter(|schema_type| schema_type.span.start <= offset)
-        .max_by_key(|schema_type| schema_type.span.start)
+        .filter(|schema_type| holds(schema_type.span) || holds(schema_type.value_span))
+        .min_by_key(|schema_type| schema_type.value_span.len())
+        .or_else(|| {
+            schema
+                .types
+                .iter()
+                .map(|schema_type| (schema_type, schema_type.value_span.start))
+                .filter(|(_, start)| file.contains(start) && *start <= offset)
+                .max_by_key(|(_, start)| *start)
+                .map(|(schema_type, _)| schema_type)
+        })
 }
 
 #[cfg(test)]
@@ -693,7 +740,7 @@ mod tests {
     #[test]
     fn completes_in_whole_code() {
         let labels = |offset| -> Vec<String> {
-            complete(&snapshot(), offset)
+            complete(&snapshot(), offset, None)
                 .into_iter()
                 .map(|candidate| candidate.label)
                 .collect()
@@ -710,7 +757,7 @@ mod tests {
         assert_eq!(labels(at("'memberBorn']) })", 2)), ["memberBorn", "other"]);
         assert!(labels(at("'read'", 2)).contains(&"listen".to_string()));
         assert!(labels(at("allow.owner", 6)).contains(&"ownersDefinedIn".to_string()));
-        let replaced = complete(&snapshot(), at("'Member', 'teamId'", 3));
+        let replaced = complete(&snapshot(), at("'Member', 'teamId'", 3), None);
         assert_eq!(
             &SCHEMA[replaced[0].replace.clone()],
             "Member",

@@ -4,18 +4,18 @@
 use std::fmt::Write as _;
 
 use amplint_rules::model::{
-    extract, Field, FieldKind, Model, References, RelationKind, Schema, TypeKind,
+    Field, FieldKind, FileModel, Model, References, RelationKind, Schema, TypeKind,
 };
-use amplint_rules::{FileId, Span};
+use amplint_rules::Span;
 
-use super::document::Snapshot;
 use super::names::{occurrence_at, schema_at, Symbol};
 
-/// Markdown for the thing at `offset`, and the span it describes.
-pub fn hover(snapshot: &Snapshot, offset: usize) -> Option<(String, Span)> {
-    let model = extract(&snapshot.tree, &snapshot.text, FileId::MAIN);
-    let schema = schema_at(&model, offset)?;
-    if let Some(occurrence) = occurrence_at(schema, &snapshot.text, offset) {
+/// Markdown for the thing at `offset`, and the span it describes, in a schema model and
+/// the text its spans are in: a document's own, or its project's (all its files in one
+/// offset space), so a name defined in another file is described too.
+pub fn hover_in(model: &FileModel, text: &str, offset: usize) -> Option<(String, Span)> {
+    let schema = schema_at(model, offset)?;
+    if let Some(occurrence) = occurrence_at(schema, text, offset) {
         let markdown = match &occurrence.symbol {
             Symbol::Type { name } => describe_type(schema, name),
             Symbol::Field { owner, field } => describe_field(schema, owner, field),
