@@ -433,3 +433,54 @@ async fn completion_and_hover_in_a_model_file_know_the_other_files() {
     );
     client.shutdown().await;
 }
+
+/// The fix-all action of a file of a project applies the project's safe fixes: in a model
+/// file (which alone has no schema to fix) and from the entry, to the file the fix edits
+/// (`fixtures/projects/barrel`: `'Teams'` in shared.ts becomes `'Team'`; the unsafe fix in
+/// member.ts is left).
+#[tokio::test]
+async fn fix_all_applies_the_safe_fixes_of_the_whole_project() {
+    let mut client = client().await;
+    let shared = uri_of("amplify/data/models/shared.ts");
+    let resource = uri_of("amplify/data/resource.ts");
+    client
+        .open(&shared, &disk_text("amplify/data/models/shared.ts"))
+        .await;
+    client.diagnostics(&shared, 1).await;
+    let expected = disk_text("amplify/data/models/shared.ts").replace("'Teams'", "'Team'");
+
+    let start = json!({"line": 0, "character": 0});
+    let range = json!({"start": start, "end": start});
+    let actions = client
+        .code_actions(&shared, range.clone(), &[], Some(&["source.fixAll"]))
+        .await;
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    let changes = actions[0]["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "only shared.ts changes: {changes:#?}");
+    assert_eq!(changes[0]["textDocument"]["version"], 1);
+    client.apply_workspace_edit(&actions[0]["edit"]);
+    assert_eq!(client.text(&shared), expected);
+
+    client.shutdown().await;
+
+    // From the entry, with shared.ts not open: the edit is for shared.ts on disk.
+    let mut client = self::client().await;
+    client
+        .open(&resource, &disk_text("amplify/data/resource.ts"))
+        .await;
+    client.diagnostics(&resource, 1).await;
+    let actions = client
+        .code_actions(&resource, range, &[], Some(&["source.fixAll"]))
+        .await;
+    let changes = actions[0]["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0]["textDocument"]["uri"], shared.as_str());
+    assert_eq!(changes[0]["textDocument"]["version"], Value::Null);
+    let fixed = amplint_tests::lsp_client::apply_text_edits(
+        &disk_text("amplify/data/models/shared.ts"),
+        changes[0]["edits"].as_array().unwrap(),
+        amplint_tests::lsp_client::ClientEncoding::Utf16,
+    );
+    assert_eq!(fixed, expected);
+    client.shutdown().await;
+}

@@ -186,6 +186,40 @@ impl Shared {
             .or_else(|| attempt(None))
     }
 
+    /// The fix-all action of a document that is part of a project: every safe fix of the
+    /// project, read with the open buffers and the entry's settings, in whichever files
+    /// they edit. `None` for a document checked on its own.
+    fn project_fix_all(
+        &self,
+        uri: &Url,
+        snapshot: &Snapshot,
+        encoding: Encoding,
+    ) -> Option<Option<CodeActionOrCommand>> {
+        let entry = self
+            .project_entries(uri, &snapshot.text)
+            .into_iter()
+            .next()?;
+        let loader = self.buffers();
+        let entry_text = amplint_rules::project::SourceLoader::load(&loader, &entry)?;
+        let entry_uri = Url::from_file_path(&entry).ok()?;
+        let (settings, _) = self.settings_for(&entry_uri);
+        let fixed = amplint_rules::fix_project(
+            &entry,
+            &entry_text,
+            &loader,
+            &settings,
+            amplint_rules::Applicability::Safe,
+        );
+        if fixed.project.is_single_file() {
+            return None;
+        }
+        Some(code_actions::fix_all_project_action(
+            &fixed,
+            encoding,
+            &|uri| self.snapshot(uri).map(|open| open.version),
+        ))
+    }
+
     fn models(&self) -> MutexGuard<'_, HashMap<Url, KeptModel>> {
         self.models.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -950,9 +984,13 @@ impl LanguageServer for Backend {
                 self.shared.snapshot(uri).map(|open| open.version)
             });
             actions.extend(suppressions::disable_actions(&params, snapshot, mapper));
-            actions.extend(code_actions::fix_all_action(
-                &params, snapshot, &settings, encoding,
-            ));
+            if code_actions::wants_fix_all(&params) {
+                let fix_all = match self.shared.project_fix_all(&uri, snapshot, encoding) {
+                    Some(in_project) => in_project,
+                    None => code_actions::fix_all_action(&params, snapshot, &settings, encoding),
+                };
+                actions.extend(fix_all);
+            }
             Some(actions)
         })
         .await

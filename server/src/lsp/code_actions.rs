@@ -1,7 +1,7 @@
 //! Quick fixes (decoded from the diagnostics' `data`) and `source.fixAll.amplint`.
 
 use amplint_rules::line_index::Encoding;
-use amplint_rules::{fix_all, Applicability, FileId, Settings, Span};
+use amplint_rules::{fix_all, Applicability, FileId, ProjectFixResult, Settings, Span};
 use tower_lsp::lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, DocumentChanges, OneOf,
     OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Url, WorkspaceEdit,
@@ -10,6 +10,7 @@ use tower_lsp::lsp_types::{
 use super::diagnostics::fix_of;
 use super::document::Snapshot;
 use super::encoding::PositionMapper;
+use crate::projects::identity;
 
 /// The kind of the action that applies every safe fix.
 pub fn fix_all_kind() -> CodeActionKind {
@@ -87,6 +88,11 @@ pub fn quick_fixes(
         .collect()
 }
 
+/// Whether the client asked for the fix-all action (it costs a whole check and fixing).
+pub fn wants_fix_all(params: &CodeActionParams) -> bool {
+    wanted(params, &fix_all_kind())
+}
+
 /// Every safe fix applied to a fixed point, as one minimal edit; `None` when nothing
 /// changes.
 pub fn fix_all_action(
@@ -95,7 +101,7 @@ pub fn fix_all_action(
     settings: &Settings,
     encoding: Encoding,
 ) -> Option<CodeActionOrCommand> {
-    if !wanted(params, &fix_all_kind()) {
+    if !wants_fix_all(params) {
         return None;
     }
     let result = fix_all(&snapshot.text, snapshot.kind, settings, Applicability::Safe);
@@ -105,20 +111,53 @@ pub fn fix_all_action(
     let (span, replacement) = minimal_replacement(&snapshot.text, &result.text);
     let mapper = PositionMapper::new(&snapshot.text, encoding);
     let edit = TextEdit::new(mapper.range(span), replacement.to_string());
-    Some(CodeActionOrCommand::CodeAction(CodeAction {
+    Some(fix_all_code_action(
+        result.applied,
+        document_edit(&params.text_document.uri, snapshot.version, vec![edit]),
+    ))
+}
+
+/// [`fix_all_action`] for a document that is part of a project: every safe fix of the
+/// project (`fixed`, from [`amplint_rules::fix_project`] over the open buffers), one minimal
+/// edit per file it changes: the document at its version, other open files at theirs
+/// (`open_version`), files that are not open as they are on disk.
+pub fn fix_all_project_action(
+    fixed: &ProjectFixResult,
+    encoding: Encoding,
+    open_version: &dyn Fn(&Url) -> Option<i32>,
+) -> Option<CodeActionOrCommand> {
+    if fixed.applied == 0 || fixed.rejected_syntax_error || fixed.changed.is_empty() {
+        return None;
+    }
+    let mut changes = Vec::with_capacity(fixed.changed.len());
+    for (id, original) in &fixed.changed {
+        let file = fixed.project.file(*id)?;
+        let uri = Url::from_file_path(identity(&file.path)).ok()?;
+        let (span, replacement) = minimal_replacement(original, fixed.project.source(*id));
+        let mapper = PositionMapper::new(original, encoding);
+        let edit = TextEdit::new(mapper.range(span), replacement.to_string());
+        changes.push(text_document_edit(&uri, open_version(&uri), vec![edit]));
+    }
+    Some(fix_all_code_action(
+        fixed.applied,
+        WorkspaceEdit {
+            changes: None,
+            document_changes: Some(DocumentChanges::Edits(changes)),
+            change_annotations: None,
+        },
+    ))
+}
+
+fn fix_all_code_action(applied: usize, edit: WorkspaceEdit) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(CodeAction {
         title: format!(
-            "Fix all safe amplint problems ({} fix{})",
-            result.applied,
-            if result.applied == 1 { "" } else { "es" }
+            "Fix all safe amplint problems ({applied} fix{})",
+            if applied == 1 { "" } else { "es" }
         ),
         kind: Some(fix_all_kind()),
-        edit: Some(document_edit(
-            &params.text_document.uri,
-            snapshot.version,
-            vec![edit],
-        )),
+        edit: Some(edit),
         ..CodeAction::default()
-    }))
+    })
 }
 
 pub(crate) fn document_edit(uri: &Url, version: i32, edits: Vec<TextEdit>) -> WorkspaceEdit {
