@@ -542,8 +542,8 @@ impl Backend {
         }
     }
 
-    /// Source files changed on disk: an entry among them is indexed again (dropped when
-    /// deleted). Returns whether the open documents need checking again: a changed file
+    /// Source files changed on disk: an entry among them is indexed again (forgotten when
+    /// deleted or no longer an entry). Returns whether the open documents need checking again: a changed file
     /// belongs to a known project or is an entry, or a file was created or deleted (an
     /// import that named nothing may name it now). A file open in the editor is skipped:
     /// its buffer, not the disk, is what the checks read.
@@ -577,13 +577,11 @@ impl Backend {
                     for (path, change) in &changed {
                         let known = !shared.index().entries_for(path).is_empty();
                         affected |= known || *change != FileChangeType::CHANGED;
-                        if *change == FileChangeType::DELETED {
-                            shared.index().record(path, Vec::new());
-                            continue;
-                        }
-                        let is_entry = std::fs::read_to_string(path)
-                            .is_ok_and(|text| crate::projects::is_entry_text(&text));
+                        let is_entry = *change != FileChangeType::DELETED
+                            && std::fs::read_to_string(path)
+                                .is_ok_and(|text| crate::projects::is_entry_text(&text));
                         if !is_entry {
+                            shared.index().forget(path);
                             continue;
                         }
                         affected = true;

@@ -39,13 +39,7 @@ pub struct WorkspaceIndex {
 impl WorkspaceIndex {
     /// Records that the project of `entry` is made of `files` (replacing what it was).
     pub fn record(&mut self, entry: &Path, files: Vec<PathBuf>) {
-        if let Some(previous) = self.files_of.remove(entry) {
-            for file in previous {
-                if let Some(entries) = self.entries_of.get_mut(&file) {
-                    entries.remove(entry);
-                }
-            }
-        }
+        self.forget(entry);
         for file in &files {
             self.entries_of
                 .entry(file.clone())
@@ -53,6 +47,21 @@ impl WorkspaceIndex {
                 .insert(entry.to_path_buf());
         }
         self.files_of.insert(entry.to_path_buf(), files);
+    }
+
+    /// Forgets the project of `entry` (deleted, or no longer an entry); nothing when it is
+    /// not one.
+    pub fn forget(&mut self, entry: &Path) {
+        if let Some(previous) = self.files_of.remove(entry) {
+            for file in previous {
+                if let Some(entries) = self.entries_of.get_mut(&file) {
+                    entries.remove(entry);
+                    if entries.is_empty() {
+                        self.entries_of.remove(&file);
+                    }
+                }
+            }
+        }
     }
 
     /// The entries whose projects include `file` (`file` itself when it is an entry).
@@ -91,4 +100,38 @@ pub fn local_range(project: &Project, span: Span, encoding: Encoding) -> Range {
     let local = project.local(span);
     let mapper = PositionMapper::new(project.source(span.file), encoding);
     mapper.range(Span::new(FileId::MAIN, local.start, local.end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recording_again_or_forgetting_an_entry_drops_what_it_included() {
+        let path = PathBuf::from;
+        let mut index = WorkspaceIndex::default();
+        index.record(
+            &path("/p/resource.ts"),
+            vec![path("/p/resource.ts"), path("/p/team.ts")],
+        );
+        index.record(&path("/q/resource.ts"), vec![path("/p/team.ts")]);
+        assert_eq!(index.entries_for(&path("/p/team.ts")).len(), 2);
+
+        // The entry no longer imports team.ts.
+        index.record(&path("/p/resource.ts"), vec![path("/p/resource.ts")]);
+        assert_eq!(
+            index.entries_for(&path("/p/team.ts")),
+            [path("/q/resource.ts")]
+        );
+
+        index.forget(&path("/q/resource.ts"));
+        assert!(index.entries_for(&path("/p/team.ts")).is_empty());
+        assert!(!index.entries_of.contains_key(&path("/p/team.ts")));
+        // Forgetting a file that heads no project changes nothing.
+        index.forget(&path("/p/team.ts"));
+        assert_eq!(
+            index.entries_for(&path("/p/resource.ts")),
+            [path("/p/resource.ts")]
+        );
+    }
 }
