@@ -2,7 +2,8 @@
 # Builds amplint in release and measures the language server:
 #  - over stdio, like an editor: one-character edit -> published diagnostics on a
 #    200-model schema (median, p99 over 1,000 edits), and resident memory (VmRSS) with a
-#    2,000-model document open;
+#    2,000-model document open; the same edit in a model file of a schema split over files
+#    (60 and 200 models, 300 edits each);
 #  - in process: where an edit's time goes (parse, extract, rules) and where a 2,000-model
 #    document's memory goes.
 # Figures are printed, nothing is asserted (the machine may be shared: the profile prints

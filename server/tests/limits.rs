@@ -12,6 +12,8 @@ use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+// Shared with the tests crate; this test uses the single-file schema only.
+#[allow(dead_code)]
 #[path = "../../tests/src/generate.rs"]
 mod generate;
 #[path = "../../tests/src/process_status.rs"]

@@ -161,6 +161,74 @@ async fn edit_to_diagnostics_latency_and_memory() {
     );
 }
 
+/// A schema split over files (`generate::project`: one file per three models and an enum,
+/// the entry importing them all): a one-character edit in a model file in the middle, until
+/// that file's diagnostics are published. The server checks the whole project again on
+/// every edit, reading the files that are not open from disk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run bench/lsp/run.sh"]
+async fn project_edit_to_diagnostics_latency() {
+    let n_edits: usize = std::env::var("AMPLINT_BENCH_EDITS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(1_000)
+        .min(300);
+    for n_models in [60, 200] {
+        let files = generate::project(n_models);
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in &files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let uri = |path: &str| format!("file://{}", dir.path().join(path).display());
+        let (mut child, mut client) = spawn().await;
+        client
+            .initialize_in(None, Some(&format!("file://{}", dir.path().display())))
+            .await;
+        let entry = uri(&files[0].0);
+        client.open(&entry, &files[0].1).await;
+        client.diagnostics(&entry, 1).await;
+        let (middle_path, middle_text) = &files[files.len() / 2];
+        let middle = uri(middle_path);
+        client.open(&middle, middle_text).await;
+        client.diagnostics(&middle, 1).await;
+        let anchor = middle_text.find("mantra").unwrap() + "mantra".len();
+        let mut latencies = Vec::with_capacity(n_edits);
+        for round in 0..n_edits + 20 {
+            let position = client.position(&middle, anchor);
+            let edit = if round % 2 == 0 {
+                json!({"range": {"start": position, "end": position}, "newText": "x"})
+            } else {
+                let end = client.position(&middle, anchor + 1);
+                json!({"range": {"start": position, "end": end}, "newText": ""})
+            };
+            let started = Instant::now();
+            let version = client.change(&middle, &[edit]).await;
+            client.diagnostics(&middle, version).await;
+            if round >= 20 {
+                latencies.push(started.elapsed());
+            }
+        }
+        latencies.sort();
+        let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
+        println!(
+            "project of {n_models} models in {} files ({bytes} bytes): one-character edit in a model file -> its diagnostics, {} edits",
+            files.len(),
+            latencies.len()
+        );
+        println!(
+            "  median {:.2} ms, p99 {:.2} ms, min {:.2} ms, max {:.2} ms",
+            percentile(&latencies, 0.5).as_secs_f64() * 1e3,
+            percentile(&latencies, 0.99).as_secs_f64() * 1e3,
+            latencies[0].as_secs_f64() * 1e3,
+            latencies[latencies.len() - 1].as_secs_f64() * 1e3,
+        );
+        client.shutdown().await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), child.wait()).await;
+    }
+}
+
 /// Where one edit's time goes, in process: the steps the server runs between receiving
 /// a one-character `didChange` and publishing, timed one by one on the same documents.
 #[test]

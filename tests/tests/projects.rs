@@ -156,3 +156,50 @@ fn truncating_any_file_of_a_project_never_breaks_the_check() {
     }
     assert!(checks > 500, "checks: {checks}");
 }
+
+/// The generated project (the benchmarks' split schema) is clean and holds every model of
+/// the single-file schema: checked from its entry, through an in-memory loader.
+#[test]
+fn the_generated_project_is_clean_and_complete() {
+    use amplint_rules::project::{Project, SourceLoader};
+    use amplint_rules::{check_project, Settings};
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+
+    struct Files(HashMap<PathBuf, String>);
+    impl SourceLoader for Files {
+        fn load(&self, path: &Path) -> Option<String> {
+            self.0.get(path).cloned()
+        }
+    }
+    for n_models in [3, 30] {
+        let files = amplint_tests::generate::project(n_models);
+        let root = Path::new("/project");
+        let loader = Files(
+            files
+                .iter()
+                .map(|(path, text)| (root.join(path), text.clone()))
+                .collect(),
+        );
+        let entry = root.join(&files[0].0);
+        let project = Project::load(&entry, &files[0].1, &loader);
+        assert_eq!(
+            project.files.len(),
+            files.len(),
+            "every group file is reached"
+        );
+        let result = check_project(&project, &Settings::default());
+        assert!(
+            result.diagnostics.is_empty(),
+            "{n_models} models: {:#?}",
+            &result.diagnostics[..result.diagnostics.len().min(5)]
+        );
+        let models: usize = result
+            .model
+            .schemas
+            .iter()
+            .map(|schema| schema.models().count())
+            .sum();
+        assert_eq!(models, n_models.div_ceil(3) * 3);
+    }
+}
