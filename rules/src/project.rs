@@ -32,6 +32,13 @@ pub const MAX_IMPORTED_BYTES: usize = 4 << 20;
 pub trait SourceLoader: Sync {
     /// The file's text, or `None` when it does not exist or cannot be read as UTF-8.
     fn load(&self, path: &Path) -> Option<String>;
+
+    /// A syntax tree of exactly `text` (the file at `path`, parsed as `kind`) when the
+    /// loader has one, so an unchanged file is not parsed again (the language server keeps
+    /// the trees of its projects' files between checks). `None`: parse it.
+    fn parsed(&self, _path: &Path, _kind: SourceKind, _text: &str) -> Option<Tree> {
+        None
+    }
 }
 
 /// One file of a project.
@@ -93,10 +100,13 @@ impl Project {
         let entry = normalize(entry);
         let kind =
             SourceKind::from_path(&entry.to_string_lossy()).unwrap_or(SourceKind::TypeScript);
-        match entry_tree {
-            Some((kind, tree)) => project.push_parsed(entry.clone(), kind, entry_text, tree),
-            None => project.push(entry.clone(), kind, entry_text),
-        };
+        let (kind, tree) = entry_tree.unwrap_or_else(|| {
+            let tree = loader
+                .parsed(&entry, kind, entry_text)
+                .unwrap_or_else(|| parse(kind, entry_text, None));
+            (kind, tree)
+        });
+        project.push_parsed(entry.clone(), kind, entry_text, tree);
         by_path.insert(entry, FileId::MAIN);
         // Level by level: the files a level names are read, then parsed on all cores.
         let mut next = 0;
@@ -139,9 +149,14 @@ impl Project {
                     }
                 }
             }
+            let kept: Vec<Option<Tree>> = pending
+                .iter()
+                .map(|(path, kind, text)| loader.parsed(path, *kind, text))
+                .collect();
             let trees: Vec<Tree> = pending
                 .par_iter()
-                .map(|(_, kind, text)| parse(*kind, text, None))
+                .zip(kept)
+                .map(|((_, kind, text), kept)| kept.unwrap_or_else(|| parse(*kind, text, None)))
                 .collect();
             for ((path, kind, text), tree) in pending.into_iter().zip(trees) {
                 project.push_parsed(path, kind, &text, tree);
@@ -149,11 +164,6 @@ impl Project {
             next = level_end;
         }
         project
-    }
-
-    fn push(&mut self, path: PathBuf, kind: SourceKind, text: &str) -> FileId {
-        let tree = parse(kind, text, None);
-        self.push_parsed(path, kind, text, tree)
     }
 
     fn push_parsed(&mut self, path: PathBuf, kind: SourceKind, text: &str, tree: Tree) -> FileId {

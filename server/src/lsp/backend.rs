@@ -19,7 +19,7 @@ use super::completion::{self, CandidateKind};
 use super::diagnostics;
 use super::document::{Document, Snapshot};
 use super::encoding::{encoding_kind, negotiate, PositionMapper};
-use super::workspace::{self, BufferLoader, WorkspaceIndex};
+use super::workspace::{self, BufferLoader, ParseCache, Parsed, WorkspaceIndex};
 use super::{hover, navigation, suppressions, symbols};
 use crate::config::Config;
 use crate::memory;
@@ -56,6 +56,9 @@ pub(crate) struct Shared {
     /// The model of each open document's last check, when the next check may start from
     /// it (see [`diagnostics::compute`]). Used on the checker thread.
     models: Mutex<HashMap<Url, KeptModel>>,
+    /// The trees of the files project checks parsed, so the next check parses only what
+    /// changed (a project is checked again, whole, on every edit of any of its files).
+    parse_cache: Mutex<ParseCache>,
 }
 
 /// A document's model, with the opening and version of the document it was read from.
@@ -105,17 +108,42 @@ impl Shared {
         self.index.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The open documents' texts by path, in front of the disk for project checks.
+    /// The open documents' texts by path, in front of the disk for project checks, with
+    /// the trees already parsed: the open documents' own and those the last project checks
+    /// kept.
     fn buffers(&self) -> BufferLoader {
+        let mut parsed = self
+            .parse_cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .snapshot();
         let buffers = self
             .documents()
             .iter()
             .filter_map(|(uri, document)| {
-                let path = uri.to_file_path().ok()?;
-                Some((identity(&path), document.snapshot().text.to_string()))
+                let path = identity(&uri.to_file_path().ok()?);
+                let snapshot = document.snapshot();
+                let text = snapshot.text.to_string();
+                parsed.insert(
+                    path.clone(),
+                    Parsed {
+                        text: snapshot.text,
+                        kind: snapshot.kind,
+                        tree: snapshot.tree,
+                    },
+                );
+                Some((path, text))
             })
             .collect();
-        BufferLoader { buffers }
+        BufferLoader { buffers, parsed }
+    }
+
+    /// Keeps the trees of `project`'s files for the next check.
+    fn remember_parsed(&self, project: &Project) {
+        self.parse_cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remember(project);
     }
 
     /// The entries of the projects `uri` belongs to: those the index knows include it,
@@ -158,6 +186,7 @@ impl Shared {
         if project.is_single_file() {
             return None;
         }
+        self.remember_parsed(&project);
         let model = {
             let scopes = amplint_rules::value::ProjectScopes::new(&project);
             amplint_rules::model::extract_project(&scopes)
@@ -331,6 +360,7 @@ fn check_projects(
             .unwrap_or_default();
         config_error = config_error.or(error);
         let result = amplint_rules::check_project(&project, &settings);
+        shared.remember_parsed(&project);
         shared.index().record(
             entry,
             project
@@ -478,6 +508,7 @@ impl Backend {
                 roots: Mutex::new(Vec::new()),
                 index: Mutex::new(WorkspaceIndex::default()),
                 models: Mutex::new(HashMap::new()),
+                parse_cache: Mutex::new(ParseCache::default()),
             }),
         }
     }
@@ -522,6 +553,7 @@ impl Backend {
                         for entry in crate::projects::entry_candidates(root) {
                             let entry = identity(&entry);
                             if let Some(project) = workspace::load(&entry, &loader) {
+                                shared.remember_parsed(&project);
                                 let files = project
                                     .files
                                     .iter()
@@ -586,6 +618,7 @@ impl Backend {
                         }
                         affected = true;
                         if let Some(project) = workspace::load(path, &loader) {
+                            shared.remember_parsed(&project);
                             let files = project
                                 .files
                                 .iter()
