@@ -302,3 +302,20 @@ pub fn check_project_fixture(dir: &Path, entry: &Path) -> String {
     }
     report
 }
+
+/// Asserts that a check of a generated schema (`generate::schema` or `generate::project` of
+/// `n_models`) found nothing and read every model.
+pub fn assert_generated_schema_is_clean(result: &amplint_rules::CheckResult, n_models: usize) {
+    assert!(
+        result.diagnostics.is_empty(),
+        "{n_models} models: {:#?}",
+        &result.diagnostics[..result.diagnostics.len().min(5)]
+    );
+    let models: usize = result
+        .model
+        .schemas
+        .iter()
+        .map(|schema| schema.models().count())
+        .sum();
+    assert_eq!(models, n_models.div_ceil(3) * 3);
+}

@@ -146,6 +146,18 @@ impl Shared {
             .remember(project);
     }
 
+    /// What loading the project of `entry` taught: its files (recorded in the workspace
+    /// index) and their trees (kept for the next check).
+    fn learn(&self, entry: &std::path::Path, project: &Project) {
+        self.remember_parsed(project);
+        let files = project
+            .files
+            .iter()
+            .map(|file| identity(&file.path))
+            .collect();
+        self.index().record(entry, files);
+    }
+
     /// The entries of the projects `uri` belongs to: those the index knows include it,
     /// else the document itself when it imports from other files. Empty for a document
     /// checked on its own.
@@ -360,15 +372,7 @@ fn check_projects(
             .unwrap_or_default();
         config_error = config_error.or(error);
         let result = amplint_rules::check_project(&project, &settings);
-        shared.remember_parsed(&project);
-        shared.index().record(
-            entry,
-            project
-                .files
-                .iter()
-                .map(|file| identity(&file.path))
-                .collect(),
-        );
+        shared.learn(entry, &project);
         // An entry speaks for every file of its project; a file that only imports others
         // (a barrel, a schema no entry was found for) speaks for itself, so it does not
         // overwrite what an entry published for the files it reaches.
@@ -553,13 +557,7 @@ impl Backend {
                         for entry in crate::projects::entry_candidates(root) {
                             let entry = identity(&entry);
                             if let Some(project) = workspace::load(&entry, &loader) {
-                                shared.remember_parsed(&project);
-                                let files = project
-                                    .files
-                                    .iter()
-                                    .map(|file| identity(&file.path))
-                                    .collect();
-                                shared.index().record(&entry, files);
+                                shared.learn(&entry, &project);
                                 entries += 1;
                             }
                         }
@@ -618,13 +616,7 @@ impl Backend {
                         }
                         affected = true;
                         if let Some(project) = workspace::load(path, &loader) {
-                            shared.remember_parsed(&project);
-                            let files = project
-                                .files
-                                .iter()
-                                .map(|file| identity(&file.path))
-                                .collect();
-                            shared.index().record(path, files);
+                            shared.learn(path, &project);
                         }
                     }
                     affected
