@@ -76,11 +76,7 @@ pub fn quick_fixes(
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic.clone()]),
-                edit: Some(WorkspaceEdit {
-                    changes: None,
-                    document_changes: Some(DocumentChanges::Edits(changes)),
-                    change_annotations: None,
-                }),
+                edit: Some(workspace_edit(changes)),
                 is_preferred: Some(fix.is_safe()),
                 ..CodeAction::default()
             }))
@@ -138,14 +134,7 @@ pub fn fix_all_project_action(
         let edit = TextEdit::new(mapper.range(span), replacement.to_string());
         changes.push(text_document_edit(&uri, open_version(&uri), vec![edit]));
     }
-    Some(fix_all_code_action(
-        fixed.applied,
-        WorkspaceEdit {
-            changes: None,
-            document_changes: Some(DocumentChanges::Edits(changes)),
-            change_annotations: None,
-        },
-    ))
+    Some(fix_all_code_action(fixed.applied, workspace_edit(changes)))
 }
 
 fn fix_all_code_action(applied: usize, edit: WorkspaceEdit) -> CodeActionOrCommand {
@@ -161,13 +150,13 @@ fn fix_all_code_action(applied: usize, edit: WorkspaceEdit) -> CodeActionOrComma
 }
 
 pub(crate) fn document_edit(uri: &Url, version: i32, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    workspace_edit(vec![text_document_edit(uri, Some(version), edits)])
+}
+
+fn workspace_edit(changes: Vec<TextDocumentEdit>) -> WorkspaceEdit {
     WorkspaceEdit {
         changes: None,
-        document_changes: Some(DocumentChanges::Edits(vec![text_document_edit(
-            uri,
-            Some(version),
-            edits,
-        )])),
+        document_changes: Some(DocumentChanges::Edits(changes)),
         change_annotations: None,
     }
 }
