@@ -50,6 +50,36 @@ fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
     sorted[index]
 }
 
+/// Types `x` at `anchor` of `uri` and deletes it again, edit after edit: the time from each
+/// one-character `didChange` to the diagnostics published for its version, sorted, after
+/// `warmup` edits that are not counted.
+async fn typing_latencies(
+    client: &mut LspClient,
+    uri: &str,
+    anchor: usize,
+    warmup: usize,
+    n_edits: usize,
+) -> Vec<Duration> {
+    let mut latencies = Vec::with_capacity(n_edits);
+    for round in 0..warmup + n_edits {
+        let position = client.position(uri, anchor);
+        let edit = if round % 2 == 0 {
+            json!({"range": {"start": position, "end": position}, "newText": "x"})
+        } else {
+            let end = client.position(uri, anchor + 1);
+            json!({"range": {"start": position, "end": end}, "newText": ""})
+        };
+        let started = Instant::now();
+        let version = client.change(uri, &[edit]).await;
+        client.diagnostics(uri, version).await;
+        if round >= warmup {
+            latencies.push(started.elapsed());
+        }
+    }
+    latencies.sort();
+    latencies
+}
+
 fn verdict(met: bool) -> &'static str {
     if met {
         "met"
@@ -76,23 +106,7 @@ async fn edit_to_diagnostics_latency_and_memory() {
     let anchor = text.find("mantra: a.string()").unwrap() + text.len() / 2;
     let anchor = anchor.min(text.len() - 1);
     let anchor = text[anchor..].find("mantra").unwrap() + anchor + "mantra".len();
-    let mut latencies = Vec::with_capacity(n_edits);
-    for round in 0..n_edits + 50 {
-        let position = client.position(URI, anchor);
-        let edit = if round % 2 == 0 {
-            json!({"range": {"start": position, "end": position}, "newText": "x"})
-        } else {
-            let end = client.position(URI, anchor + 1);
-            json!({"range": {"start": position, "end": end}, "newText": ""})
-        };
-        let started = Instant::now();
-        let version = client.change(URI, &[edit]).await;
-        client.diagnostics(URI, version).await;
-        if round >= 50 {
-            latencies.push(started.elapsed());
-        }
-    }
-    latencies.sort();
+    let latencies = typing_latencies(&mut client, URI, anchor, 50, n_edits).await;
     let median = percentile(&latencies, 0.5);
     let p99 = percentile(&latencies, 0.99);
     let pid = child.id().unwrap();
@@ -194,23 +208,7 @@ async fn project_edit_to_diagnostics_latency() {
         client.open(&middle, middle_text).await;
         client.diagnostics(&middle, 1).await;
         let anchor = middle_text.find("mantra").unwrap() + "mantra".len();
-        let mut latencies = Vec::with_capacity(n_edits);
-        for round in 0..n_edits + 20 {
-            let position = client.position(&middle, anchor);
-            let edit = if round % 2 == 0 {
-                json!({"range": {"start": position, "end": position}, "newText": "x"})
-            } else {
-                let end = client.position(&middle, anchor + 1);
-                json!({"range": {"start": position, "end": end}, "newText": ""})
-            };
-            let started = Instant::now();
-            let version = client.change(&middle, &[edit]).await;
-            client.diagnostics(&middle, version).await;
-            if round >= 20 {
-                latencies.push(started.elapsed());
-            }
-        }
-        latencies.sort();
+        let latencies = typing_latencies(&mut client, &middle, anchor, 20, n_edits).await;
         let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
         println!(
             "project of {n_models} models in {} files ({bytes} bytes): one-character edit in a model file -> its diagnostics, {} edits",
